@@ -1,0 +1,112 @@
+#!/usr/bin/env node
+// `npm test`: installs what is missing, type-checks, lints, bundles, runs the unit tests (plain mocha)
+// and the integration tests inside a real VS Code extension host against the Windmill emulator, then
+// prints one line of totals over both layers: "N passed, N failed".
+//   --unit          unit tests only (with type-check)      --integration   integration tests only
+//   --no-checks     skip type-check and lint               env WINDMILL_TEST_GREP filters both layers
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join, dirname } from 'node:path';
+import { tmpdir } from 'node:os';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+process.chdir(root);
+const argv = process.argv.slice(2);
+const onlyUnit = argv.includes('--unit');
+const onlyIntegration = argv.includes('--integration');
+const checks = !argv.includes('--no-checks');
+const require = createRequire(import.meta.url);
+
+function step(title, fn) {
+  const t0 = Date.now();
+  process.stdout.write(`\n=== ${title}\n`);
+  const r = fn();
+  process.stdout.write(`--- ${title}: ${((Date.now() - t0) / 1000).toFixed(1)} s\n`);
+  return r;
+}
+function sh(cmd, args) {
+  const r = spawnSync(cmd, args, { stdio: 'inherit' });
+  return r.status === 0;
+}
+
+// 1. Dependencies: npm ci when node_modules is missing or older than the lock file.
+const lockStamp = join(root, 'node_modules', '.package-lock.json');
+if (!existsSync(lockStamp) || statSync(lockStamp).mtimeMs < statSync(join(root, 'package-lock.json')).mtimeMs) {
+  step('npm ci', () => execFileSync('npm', ['ci', '--no-audit', '--no-fund'], { stdio: 'inherit' }));
+}
+
+let failedSteps = [];
+let passed = 0;
+let failed = 0;
+
+// 2. Compile (tsc doubles as the type-check), lint, bundle.
+rmSync(join(root, 'out'), { recursive: true, force: true });
+if (!step('type-check and compile (tsc)', () => sh(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', '.']))) failedSteps.push('type-check');
+if (checks && !onlyUnit && !onlyIntegration) {
+  if (!step('lint (eslint)', () => sh(process.execPath, [require.resolve('eslint/bin/eslint.js'), 'src', 'test', 'scripts', 'esbuild.mjs']))) failedSteps.push('lint');
+}
+if (!step('bundle (esbuild)', () => sh(process.execPath, ['esbuild.mjs']))) failedSteps.push('bundle');
+
+// 3. Unit tests: plain mocha, no VS Code.
+if (!onlyIntegration && !failedSteps.includes('type-check')) {
+  const r = await step('unit tests (mocha)', () => runUnit());
+  passed += r.passed;
+  failed += r.failed;
+}
+
+// 4. Integration tests in a real VS Code host against the emulator.
+if (!onlyUnit && !failedSteps.includes('type-check') && !failedSteps.includes('bundle')) {
+  const r = await step('integration tests (VS Code extension host)', () => runIntegration());
+  passed += r.passed;
+  failed += r.failed;
+}
+
+if (failedSteps.length) console.log(`\nFailed steps: ${failedSteps.join(', ')}`);
+console.log(`\n${passed} passed, ${failed} failed`);
+process.exit(failed > 0 || failedSteps.length ? 1 : 0);
+
+async function runUnit() {
+  const Mocha = require('mocha');
+  const mocha = new Mocha({ ui: 'bdd', reporter: 'spec', timeout: 10_000 });
+  if (process.env.WINDMILL_TEST_GREP) mocha.grep(process.env.WINDMILL_TEST_GREP);
+  const dir = join(root, 'out', 'test', 'unit');
+  const files = existsSync(dir) ? readdirSync(dir, { recursive: true }).filter((f) => f.endsWith('.test.js')) : [];
+  for (const f of files.sort()) mocha.addFile(join(dir, f));
+  return new Promise((resolve) => {
+    const runner = mocha.run(() => resolve({ passed: runner.stats.passes, failed: runner.stats.failures }));
+  });
+}
+
+async function runIntegration() {
+  const { runTests } = require('@vscode/test-electron');
+  const desktop = process.env.WINDMILL_DESKTOP_VSCODE === '1' || process.platform !== 'linux';
+  if (!desktop) {
+    const { ensureHost } = await import('./host-install.mjs');
+    try { ensureHost(); } catch (e) { console.error(String(e?.message ?? e)); return { passed: 0, failed: 1 }; }
+  }
+  const { startEmulator } = require(join(root, 'out', 'test', 'emulator', 'emulator.js'));
+  const emulator = await startEmulator({ port: 0 });
+  const results = join(tmpdir(), `windmill-users-results-${process.pid}.json`);
+  rmSync(results, { force: true });
+  try {
+    await runTests({
+      vscodeExecutablePath: desktop ? undefined : join(root, 'scripts', 'vscode-host.mjs'),
+      extensionDevelopmentPath: root,
+      extensionTestsPath: join(root, 'out', 'test', 'integration', 'index.js'),
+      extensionTestsEnv: { WINDMILL_EMULATOR_URL: emulator.url, WINDMILL_TEST_RESULTS: results },
+    });
+  } catch (e) {
+    console.error(`Integration run ended with an error: ${e?.message ?? e}`);
+  } finally {
+    await emulator.close();
+  }
+  if (!existsSync(results)) {
+    console.error('The integration suite reported no results (the host failed before the suite ran).');
+    return { passed: 0, failed: 1 };
+  }
+  const r = JSON.parse(readFileSync(results, 'utf8'));
+  rmSync(results, { force: true });
+  return { passed: r.passed, failed: r.failed };
+}
