@@ -4,14 +4,13 @@
 // prints one line of totals over both layers: "N passed, N failed".
 //   --unit          unit tests only (with type-check)      --integration   integration tests only
 //   --no-checks     skip type-check and lint               env WINDMILL_TEST_GREP filters both layers
-import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { join, dirname } from 'node:path';
+import { join } from 'node:path';
 import { tmpdir } from 'node:os';
-import { fileURLToPath } from 'node:url';
+import { ensureNodeModules, root } from './deps.mjs';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 process.chdir(root);
 const argv = process.argv.slice(2);
 const onlyUnit = argv.includes('--unit');
@@ -19,10 +18,10 @@ const onlyIntegration = argv.includes('--integration');
 const checks = !argv.includes('--no-checks');
 const require = createRequire(import.meta.url);
 
-function step(title, fn) {
+async function step(title, fn) {
   const t0 = Date.now();
   process.stdout.write(`\n=== ${title}\n`);
-  const r = fn();
+  const r = await fn();
   process.stdout.write(`--- ${title}: ${((Date.now() - t0) / 1000).toFixed(1)} s\n`);
   return r;
 }
@@ -32,10 +31,7 @@ function sh(cmd, args) {
 }
 
 // 1. Dependencies: npm ci when node_modules is missing or older than the lock file.
-const lockStamp = join(root, 'node_modules', '.package-lock.json');
-if (!existsSync(lockStamp) || statSync(lockStamp).mtimeMs < statSync(join(root, 'package-lock.json')).mtimeMs) {
-  step('npm ci', () => execFileSync('npm', ['ci', '--no-audit', '--no-fund'], { stdio: 'inherit' }));
-}
+ensureNodeModules();
 
 let failedSteps = [];
 let passed = 0;
@@ -43,11 +39,11 @@ let failed = 0;
 
 // 2. Compile (tsc doubles as the type-check), lint, bundle.
 rmSync(join(root, 'out'), { recursive: true, force: true });
-if (!step('type-check and compile (tsc)', () => sh(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', '.']))) failedSteps.push('type-check');
+if (!await step('type-check and compile (tsc)', () => sh(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', '.']))) failedSteps.push('type-check');
 if (checks && !onlyUnit && !onlyIntegration) {
-  if (!step('lint (eslint)', () => sh(process.execPath, [require.resolve('eslint/bin/eslint.js'), 'src', 'test', 'scripts', 'esbuild.mjs']))) failedSteps.push('lint');
+  if (!await step('lint (eslint)', () => sh(process.execPath, [require.resolve('eslint/bin/eslint.js'), 'src', 'test', 'scripts', 'esbuild.mjs']))) failedSteps.push('lint');
 }
-if (!step('bundle (esbuild)', () => sh(process.execPath, ['esbuild.mjs']))) failedSteps.push('bundle');
+if (!await step('bundle (esbuild)', () => sh(process.execPath, ['esbuild.mjs']))) failedSteps.push('bundle');
 
 // 3. Unit tests: plain mocha, no VS Code.
 if (!onlyIntegration && !failedSteps.includes('type-check')) {
