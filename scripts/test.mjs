@@ -41,7 +41,7 @@ let failed = 0;
 rmSync(join(root, 'out'), { recursive: true, force: true });
 if (!await step('type-check and compile (tsc)', () => sh(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', '.']))) failedSteps.push('type-check');
 if (checks && !onlyUnit && !onlyIntegration) {
-  if (!await step('lint (eslint)', () => sh(process.execPath, [require.resolve('eslint/bin/eslint.js'), 'src', 'test', 'scripts', 'esbuild.mjs']))) failedSteps.push('lint');
+  if (!await step('lint (eslint)', () => sh(process.execPath, [join(root, 'node_modules', 'eslint', 'bin', 'eslint.js'), 'src', 'test', 'scripts', 'esbuild.mjs']))) failedSteps.push('lint');
 }
 if (!await step('bundle (esbuild)', () => sh(process.execPath, ['esbuild.mjs']))) failedSteps.push('bundle');
 

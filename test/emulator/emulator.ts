@@ -177,9 +177,8 @@ export function seedState(edition: Edition = 'EE', extraMembers = 0): EmulatorSt
       created_at: SEED_TIME, added_via: { source: 'manual' },
     });
   }
-  const width = Math.max(4, String(extraMembers).length);
   for (let i = 1; i <= extraMembers; i++) {
-    const n = String(i).padStart(width, '0');
+    const n = String(i).padStart(4, '0');
     const email = `user${n}@scale.example`;
     const username = `user${n}`;
     const name = `User ${n}`;

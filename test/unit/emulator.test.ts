@@ -2,6 +2,10 @@ import * as assert from 'node:assert/strict';
 import { startEmulator, type RunningEmulator } from '../emulator/emulator';
 import { DEVELOPER, OPERATOR, SEED_INVITE, SUPERADMIN, WORKSPACE_ADMIN } from '../emulator/seed';
 
+/** fetch's Response with a loosely typed json(): the tests check the shapes themselves. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type Res = Omit<Response, 'json'> & { json(): Promise<any> };
+
 describe('Windmill emulator', function () {
   this.timeout(10_000);
   let emu: RunningEmulator;
@@ -16,13 +20,13 @@ describe('Windmill emulator', function () {
   beforeEach(() => emu.reset());
 
   const api = (path: string) => `${emu.url}/api${path}`;
-  function call(method: string, path: string, token?: string, body?: unknown, signal?: AbortSignal): Promise<Response> {
+  function call(method: string, path: string, token?: string, body?: unknown, signal?: AbortSignal): Promise<Res> {
     const headers: Record<string, string> = {};
     if (token) headers.Authorization = `Bearer ${token}`;
     if (body !== undefined) headers['Content-Type'] = 'application/json';
     return fetch(api(path), { method, headers, body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body), signal });
   }
-  async function expectText(res: Response, status: number, text: string): Promise<void> {
+  async function expectText(res: Res, status: number, text: string): Promise<void> {
     const body = await res.text();
     assert.equal(res.status, status, body);
     assert.equal(body, text);
@@ -56,7 +60,7 @@ describe('Windmill emulator', function () {
     });
 
     it('accepts a token cookie', async () => {
-      const res = await fetch(api('/users/whoami'), { headers: { Cookie: `token=${DEVELOPER.token}` } });
+      const res: Res = await fetch(api('/users/whoami'), { headers: { Cookie: `token=${DEVELOPER.token}` } });
       assert.equal(res.status, 200);
       assert.equal((await res.json()).email, DEVELOPER.email);
     });
