@@ -23,19 +23,28 @@ function have(cmd) {
   try { execFileSync('sh', ['-c', `command -v ${cmd}`], { stdio: 'ignore' }); return true; } catch { return false; }
 }
 
+function installed(pkg) {
+  try {
+    const status = execFileSync('dpkg-query', ['-W', '-f=${Status}', pkg], { stdio: ['ignore', 'pipe', 'ignore'] }).toString();
+    return status.includes('install ok installed');
+  } catch {
+    return false;
+  }
+}
+
 function ensureDebianPackages() {
-  const missing = DEBIAN_PACKAGES.filter((p) => {
-    try { execFileSync('dpkg-query', ['-W', '-f=${Status}', p], { stdio: ['ignore', 'pipe', 'ignore'] }).toString().includes('install ok installed') || (() => { throw new Error(); })(); return false; } catch { return true; }
-  });
+  if (!have('dpkg-query')) return; // not Debian/Ubuntu: the README says what to install by hand
+  const missing = DEBIAN_PACKAGES.filter((p) => !installed(p));
   if (missing.length === 0) return;
   if (!have('apt-get')) {
     throw new Error(`Missing system packages: ${missing.join(', ')}. Install Chromium and ripgrep with your package manager (README, "Development").`);
   }
-  const sudo = process.getuid && process.getuid() === 0 ? [] : ['sudo'];
-  console.log(`[host] installing Debian packages: ${missing.join(', ')}`);
+  const asRoot = process.getuid?.() === 0;
   const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
-  run(sudo[0] ?? 'apt-get', [...sudo.slice(1), ...(sudo.length ? ['apt-get'] : []), 'update', '-qq'], { env });
-  run(sudo[0] ?? 'apt-get', [...sudo.slice(1), ...(sudo.length ? ['apt-get'] : []), 'install', '-y', '-qq', ...missing], { env });
+  const apt = (...args) => (asRoot ? run('apt-get', args, { env }) : run('sudo', ['apt-get', ...args], { env }));
+  console.log(`[host] installing Debian packages: ${missing.join(', ')}`);
+  apt('update', '-qq');
+  apt('install', '-y', '-qq', ...missing);
 }
 
 function ensureCodeServer() {
