@@ -1,0 +1,175 @@
+// The Users tree's nodes: a connection (root), its role groups, the members, and an error node.
+// Ids are stable (connection id + group / username), so VS Code keeps expansion and selection.
+import * as vscode from 'vscode';
+import type { Member, Role } from '../windmill/types';
+import { hostOf, type ConnectionInfo } from '../connections/store';
+
+export type GroupKind = 'admins' | 'developers' | 'operators' | 'disabled';
+export const GROUP_ORDER: readonly GroupKind[] = ['admins', 'developers', 'operators', 'disabled'];
+
+export class ConnectionNode {
+  readonly kind = 'connection';
+  constructor(readonly connection: ConnectionInfo) {}
+  get id(): string { return `connection/${this.connection.id}`; }
+}
+
+export class GroupNode {
+  readonly kind = 'group';
+  constructor(readonly connection: ConnectionInfo, readonly group: GroupKind, readonly members: readonly Member[]) {}
+  get id(): string { return `connection/${this.connection.id}/group/${this.group}`; }
+}
+
+export class MemberNode {
+  readonly kind = 'member';
+  constructor(readonly connection: ConnectionInfo, readonly member: Member) {}
+  get id(): string { return `connection/${this.connection.id}/user/${this.member.username}`; }
+}
+
+export class ErrorNode {
+  readonly kind = 'error';
+  constructor(readonly connection: ConnectionInfo, readonly message: string) {}
+  get id(): string { return `connection/${this.connection.id}/error`; }
+}
+
+export type UsersNode = ConnectionNode | GroupNode | MemberNode | ErrorNode;
+
+/** Which group a member belongs to: disabled members only in Disabled, the others by role. */
+export function groupOf(member: Member): GroupKind {
+  if (member.disabled) return 'disabled';
+  return roleGroup(member.role);
+}
+
+function roleGroup(role: Role): GroupKind {
+  return role === 'admin' ? 'admins' : role === 'operator' ? 'operators' : 'developers';
+}
+
+export function groupLabel(group: GroupKind): string {
+  switch (group) {
+    case 'admins': return vscode.l10n.t('Admins');
+    case 'developers': return vscode.l10n.t('Developers');
+    case 'operators': return vscode.l10n.t('Operators');
+    default: return vscode.l10n.t('Disabled');
+  }
+}
+
+export function roleLabel(role: Role): string {
+  switch (role) {
+    case 'admin': return vscode.l10n.t('admin');
+    case 'operator': return vscode.l10n.t('operator');
+    default: return vscode.l10n.t('developer');
+  }
+}
+
+const ROLE_ICON: Record<Role, string> = { admin: 'shield', developer: 'person', operator: 'play-circle' };
+const GROUP_ICON: Record<GroupKind, string> = { admins: 'shield', developers: 'person', operators: 'play-circle', disabled: 'circle-slash' };
+
+export function toTreeItem(node: UsersNode): vscode.TreeItem {
+  switch (node.kind) {
+    case 'connection': return connectionItem(node);
+    case 'group': return groupItem(node);
+    case 'member': return memberItem(node);
+    default: return errorItem(node);
+  }
+}
+
+function connectionItem(node: ConnectionNode): vscode.TreeItem {
+  const c = node.connection;
+  const item = new vscode.TreeItem(c.label, vscode.TreeItemCollapsibleState.Expanded);
+  item.id = node.id;
+  item.description = `${hostOf(c)} · ${c.email}`;
+  item.iconPath = new vscode.ThemeIcon('server');
+  item.contextValue = `windmillUsers.connection${c.superAdmin ? ':superadmin' : ''}`;
+  const md = new vscode.MarkdownString();
+  row(md, vscode.l10n.t('Workspace'), c.workspace);
+  row(md, vscode.l10n.t('Instance'), c.remote);
+  row(md, vscode.l10n.t('Signed in as'), c.email);
+  row(md, vscode.l10n.t('Superadmin'), c.superAdmin ? vscode.l10n.t('yes') : vscode.l10n.t('no'));
+  if (c.edition || c.version) row(md, vscode.l10n.t('Windmill'), [c.edition, c.version].filter(Boolean).join(' '));
+  item.tooltip = md;
+  item.accessibilityInformation = { label: vscode.l10n.t('Connection {0} on {1} as {2}', c.label, hostOf(c), c.email) };
+  return item;
+}
+
+function groupItem(node: GroupNode): vscode.TreeItem {
+  const state = node.group === 'disabled' ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.Expanded;
+  const item = new vscode.TreeItem(groupLabel(node.group), state);
+  item.id = node.id;
+  item.description = String(node.members.length);
+  item.iconPath = new vscode.ThemeIcon(GROUP_ICON[node.group]);
+  item.contextValue = `windmillUsers.group:${node.group}`;
+  item.tooltip = vscode.l10n.t('{0}: {1}', groupLabel(node.group), node.members.length);
+  item.accessibilityInformation = { label: vscode.l10n.t('{0}, {1} members', groupLabel(node.group), node.members.length) };
+  return item;
+}
+
+function memberItem(node: MemberNode): vscode.TreeItem {
+  const m = node.member;
+  const item = new vscode.TreeItem(m.email, vscode.TreeItemCollapsibleState.None);
+  item.id = node.id;
+  item.description = [m.username, roleLabel(m.role)].join(' · ');
+  item.iconPath = m.disabled
+    ? new vscode.ThemeIcon('circle-slash', new vscode.ThemeColor('disabledForeground'))
+    : new vscode.ThemeIcon(m.is_service_account ? 'robot' : ROLE_ICON[m.role]);
+  const self = m.email === node.connection.email;
+  item.contextValue = ['windmillUsers.user', m.role, m.disabled ? 'disabled' : '', self ? 'self' : ''].filter(Boolean).join(':');
+  const md = new vscode.MarkdownString();
+  row(md, vscode.l10n.t('Email'), m.email);
+  row(md, vscode.l10n.t('Username'), m.username);
+  if (m.name) row(md, vscode.l10n.t('Name'), m.name);
+  row(md, vscode.l10n.t('Role'), roleLabel(m.role));
+  if (m.created_at) row(md, vscode.l10n.t('Created'), formatDate(m.created_at));
+  const via = addedVia(m.added_via);
+  if (via) row(md, vscode.l10n.t('Added via'), via);
+  if (m.is_service_account) row(md, vscode.l10n.t('Service account'), vscode.l10n.t('yes'));
+  row(md, vscode.l10n.t('Disabled'), m.disabled ? vscode.l10n.t('yes') : vscode.l10n.t('no'));
+  item.tooltip = md;
+  item.accessibilityInformation = {
+    label: [m.email, m.username, roleLabel(m.role), m.disabled ? vscode.l10n.t('disabled') : ''].filter(Boolean).join(', '),
+  };
+  return item;
+}
+
+function errorItem(node: ErrorNode): vscode.TreeItem {
+  const item = new vscode.TreeItem(vscode.l10n.t('Could not load users'), vscode.TreeItemCollapsibleState.None);
+  item.id = node.id;
+  item.description = node.message;
+  item.iconPath = new vscode.ThemeIcon('error', new vscode.ThemeColor('errorForeground'));
+  item.contextValue = 'windmillUsers.error';
+  const md = new vscode.MarkdownString();
+  md.appendText(node.message);
+  md.appendMarkdown('\n\n');
+  md.appendText(vscode.l10n.t('Use Retry (the refresh icon on this item) to load again.'));
+  item.tooltip = md;
+  item.accessibilityInformation = { label: vscode.l10n.t('Could not load users: {0}', node.message) };
+  return item;
+}
+
+/** A "**Label:** value" line; the value is server text, so it is escaped. */
+function row(md: vscode.MarkdownString, label: string, value: string): void {
+  md.appendMarkdown(`**${label}:** `);
+  md.appendText(value);
+  md.appendMarkdown('  \n');
+}
+
+function formatDate(iso: string): string {
+  const d = new Date(iso);
+  return Number.isNaN(d.getTime()) ? iso : d.toLocaleString();
+}
+
+function addedVia(v: unknown): string | undefined {
+  if (v === undefined || v === null) return undefined;
+  if (typeof v === 'string') return v;
+  if (typeof v === 'object') {
+    const o = v as Record<string, unknown>;
+    const source = typeof o.source === 'string' ? o.source : undefined;
+    const domain = typeof o.domain === 'string' ? o.domain : undefined;
+    const group = typeof o.group === 'string' ? o.group : undefined;
+    const parts = [source, domain, group].filter((x): x is string => !!x);
+    if (parts.length) return parts.join(' · ');
+  }
+  try {
+    return JSON.stringify(v);
+  } catch {
+    return undefined;
+  }
+}
