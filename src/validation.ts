@@ -2,6 +2,7 @@
 // message. Pure functions, no VS Code: usable from the client, the UI and the tests.
 
 /** C0/C1 control characters, DEL, and the invisible bidi/format characters that can disguise text. */
+// eslint-disable-next-line no-control-regex
 const CONTROL = /[\u0000-\u001f\u007f-\u009f]/u;
 const BIDI_FORMAT = /[\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]/u;
 

@@ -1,0 +1,70 @@
+// What every flow receives from the composition root (src/extension.ts). `prompter` is the one
+// mutable member: the integration tests swap it for a scripted one.
+import * as vscode from 'vscode';
+import type { ConnectionStore, ConnectionInfo } from '../connections/store';
+import { hostOf } from '../connections/store';
+import type { ClientFactory } from '../connections/clients';
+import type { UsersTreeProvider } from '../tree/provider';
+import type { UsersNode } from '../tree/nodes';
+import type { Log } from '../log';
+import type { ErrorReporter } from '../ui/errors';
+import type { Prompter } from '../ui/prompter';
+import { Cancelled, choose } from '../ui/steps';
+import { Commands } from '../ui/constants';
+
+export interface Services {
+  readonly store: ConnectionStore;
+  readonly clients: ClientFactory;
+  readonly tree: UsersTreeProvider;
+  readonly log: Log;
+  readonly errors: ErrorReporter;
+  prompter: Prompter;
+}
+
+/**
+ * The connection a command works on: the node's, else the only one, else the person picks.
+ * With no connection at all, says so (offering Add Connection) and throws Cancelled.
+ */
+export async function resolveConnection(s: Services, node: UsersNode | undefined, title: string): Promise<ConnectionInfo> {
+  if (node) {
+    const fresh = s.store.get(node.connection.id);
+    if (fresh) return fresh;
+  }
+  const all = s.store.list();
+  if (all.length === 0) {
+    const add = vscode.l10n.t('Add Connection');
+    void s.prompter.message('info', vscode.l10n.t('There is no Windmill connection yet. Add one first.'), {}, add).then((choice) => {
+      if (choice === add) void vscode.commands.executeCommand(Commands.addConnection);
+    });
+    throw new Cancelled();
+  }
+  if (all.length === 1) return all[0];
+  return choose(s.prompter, all.map((c) => ({
+    label: c.label,
+    description: `${hostOf(c)} · ${c.email}`,
+    value: c,
+  })), { title, placeholder: vscode.l10n.t('Choose a connection'), matchOnDescription: true });
+}
+
+/**
+ * Runs a mutation with a cancellable notification; cancelling aborts the request (AbortSignal).
+ */
+export function withMutationProgress<T>(title: string, work: (signal: AbortSignal) => Promise<T>): Promise<T> {
+  return Promise.resolve(vscode.window.withProgress(
+    { location: vscode.ProgressLocation.Notification, title, cancellable: true },
+    async (_progress, token) => {
+      const controller = new AbortController();
+      const sub = token.onCancellationRequested(() => controller.abort());
+      try {
+        return await work(controller.signal);
+      } finally {
+        sub.dispose();
+      }
+    },
+  ));
+}
+
+/** A non-modal notification that needs no answer (not awaited). */
+export function notify(s: Services, text: string): void {
+  void s.prompter.message('info', text);
+}

@@ -1,0 +1,19 @@
+// Strong generated passwords for new users (the official CLI makes 5 characters with Math.random).
+import { randomInt } from 'node:crypto';
+
+/**
+ * 70 symbols (no 0/O, 1/l/I look-alikes), and none of the characters that trouble pasting: no quotes, backslash, space, or
+ * characters that shells and URLs treat specially ($ ` & ? # % / < >).
+ */
+export const PASSWORD_ALPHABET = 'ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789-_.,:;+=!@*~^';
+export const MIN_GENERATED_LENGTH = 20;
+export const DEFAULT_GENERATED_LENGTH = 24;
+const MAX_GENERATED_LENGTH = 256;
+
+/** `length` characters (at least 20, at most 256) drawn uniformly with node:crypto's unbiased randomInt. */
+export function generatePassword(length: number = DEFAULT_GENERATED_LENGTH): string {
+  const n = Number.isFinite(length) ? Math.min(MAX_GENERATED_LENGTH, Math.max(MIN_GENERATED_LENGTH, Math.floor(length))) : DEFAULT_GENERATED_LENGTH;
+  let out = '';
+  for (let i = 0; i < n; i++) out += PASSWORD_ALPHABET[randomInt(PASSWORD_ALPHABET.length)];
+  return out;
+}
