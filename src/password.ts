@@ -2,8 +2,8 @@
 import { randomInt } from 'node:crypto';
 
 /**
- * 70 symbols (no 0/O, 1/l/I look-alikes), and none of the characters that trouble pasting: no quotes, backslash, space, or
- * characters that shells and URLs treat specially ($ ` & ? # % / < >).
+ * 70 symbols: no look-alikes (0/O, 1/l/I), and nothing that troubles pasting into a URL, a quoted
+ * string or a form (no quotes, backslash, space, $ ` & ? # % / < >).
  */
 export const PASSWORD_ALPHABET = 'ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789-_.,:;+=!@*~^';
 export const MIN_GENERATED_LENGTH = 20;

@@ -11,6 +11,11 @@ export class GoBack extends Error {
   }
 }
 
+/** By name too: a scripted prompter in the tests may throw its own copy of the class. */
+export function isGoBack(e: unknown): boolean {
+  return e instanceof GoBack || (e instanceof Error && e.name === 'GoBack');
+}
+
 export interface StepOptions {
   title?: string;
   /** 1-based step number of a multi-step flow (shown as "step/totalSteps"). */

@@ -1,6 +1,6 @@
 // Small helpers for multi-step flows on top of the Prompter: `ask`/`choose` turn "cancelled" into a
 // `Cancelled` exception, and `runSteps` walks the steps, going back one on `GoBack`.
-import { GoBack, type InputOptions, type PickItem, type PickOptions, type Prompter } from './prompter';
+import { isGoBack, type InputOptions, type PickItem, type PickOptions, type Prompter } from './prompter';
 
 /** The person cancelled a prompt (Escape or closed it): the flow stops quietly. */
 export class Cancelled extends Error {
@@ -31,17 +31,20 @@ export interface StepContext {
 export type Step = (ctx: StepContext) => Promise<void>;
 
 /**
- * Runs the steps in order. A step that throws `GoBack` sends the flow to the previous step; a
+ * Runs the steps in order (a function is asked again before each step, so earlier answers can
+ * change the later steps). A step that throws `GoBack` sends the flow to the previous step; a
  * `Cancelled` (or any other error) propagates.
  */
-export async function runSteps(steps: readonly Step[]): Promise<void> {
+export async function runSteps(steps: readonly Step[] | (() => readonly Step[])): Promise<void> {
+  const current = typeof steps === 'function' ? steps : () => steps;
   let i = 0;
-  while (i < steps.length) {
+  while (i < current().length) {
+    const list = current();
     try {
-      await steps[i]({ step: i + 1, totalSteps: steps.length, canGoBack: i > 0 });
+      await list[i]({ step: i + 1, totalSteps: list.length, canGoBack: i > 0 });
       i++;
     } catch (e) {
-      if (e instanceof GoBack) {
+      if (isGoBack(e)) {
         i = Math.max(0, i - 1);
         continue;
       }

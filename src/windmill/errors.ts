@@ -114,7 +114,7 @@ export class WindmillNetworkError extends WindmillError {
       case 'dns':
         return `Could not find ${this.host}: the name does not resolve (DNS lookup failed).`;
       case 'tls':
-        return `Could not connect securely to ${this.host}: its certificate is not trusted${code}.`;
+        return `Could not connect securely to ${this.host}: ${tlsReason(this.code)}${code}.`;
       case 'timeout':
         return this.timeoutMs !== undefined
           ? `${this.host} did not answer within ${formatSeconds(this.timeoutMs)}.`
@@ -142,6 +142,13 @@ export class WindmillProtocolError extends WindmillError {
   describe(): string {
     return `${this.host} did not answer like a Windmill server (${this.detail}). Check the instance URL.`;
   }
+}
+
+function tlsReason(code: string | undefined): string {
+  if (code === 'CERT_HAS_EXPIRED') return 'its certificate has expired';
+  if (code === 'ERR_TLS_CERT_ALTNAME_INVALID') return 'its certificate is for another host name';
+  if (code && /^(CERT_|DEPTH_ZERO|SELF_SIGNED|UNABLE_TO_)/.test(code)) return 'its certificate is not trusted';
+  return 'the TLS handshake failed';
 }
 
 function formatSeconds(ms: number): string {
