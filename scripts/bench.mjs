@@ -61,7 +61,8 @@ const median = (xs) => {
 const ms = (x) => (x === undefined ? 'n/a' : x < 10 ? `${x.toFixed(2)} ms` : x < 1000 ? `${x.toFixed(1)} ms` : `${(x / 1000).toFixed(2)} s`);
 const bytes = (n) => (n < 1024 ? `${n} B` : n < 1024 * 1024 ? `${(n / 1024).toFixed(1)} KiB` : `${(n / 1024 / 1024).toFixed(2)} MiB`);
 const spread = (xs) => (xs.length > 1 ? ` (runs: ${xs.map((x) => ms(x)).join(', ')})` : '');
-const progress = (line) => console.log(`  · ${line}`);
+const t00 = performance.now();
+const progress = (line) => console.log(`  · [${((performance.now() - t00) / 1000).toFixed(1).padStart(5)} s] ${line}`);
 
 function runNode(args, opts = {}) {
   const r = spawnSync(process.execPath, args, { cwd: root, encoding: 'utf8', ...opts });
@@ -71,12 +72,15 @@ function runNode(args, opts = {}) {
 // ---------------------------------------------------------------------------------------------
 // Build and the CLI install
 
-function build() {
+function compile() {
   const tsc = runNode([require.resolve('typescript/bin/tsc'), '-p', '.']);
   if (!tsc.ok) {
     // tsc still emits on type errors; the figures then come from what compiled.
     console.log(`  ! tsc reported errors (others' work in progress?); measuring what it emitted:\n${tsc.out.split('\n').slice(0, 8).map((l) => `    ${l}`).join('\n')}`);
   }
+}
+
+function bundleProduction() {
   const esb = runNode(['esbuild.mjs', '--production']);
   if (!esb.ok) throw new Error(`node esbuild.mjs --production failed:\n${esb.out}`);
 }
@@ -304,9 +308,12 @@ async function benchBulkExtension(emu, o, undici, WindmillClient, token) {
     const rows = benchRows(o.bulkUsers, 'ext');
     const t0 = performance.now();
     if (runner.fn) {
-      await runner.fn(client, rows, {
+      const report = await runner.fn(client, rows, {
         workspace: 'demo', concurrency: 8, createInstanceUsers: true, generatePassword: () => PASSWORD,
       });
+      if (report?.counts && report.counts.succeeded !== rows.length) {
+        throw new Error(`runBulkAdd reported ${report.counts.succeeded} of ${rows.length} rows succeeded: ${JSON.stringify(report.rows.find((x) => x.outcome === 'failed'))}`);
+      }
     } else {
       await clientLoop(client, rows, 8);
     }
@@ -441,8 +448,8 @@ async function main() {
   const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
   console.log(`Windmill Users benchmark: ${o.runs} runs per figure (median), Node ${process.version}`);
 
-  progress('building (tsc -p ., esbuild --production)');
-  build();
+  progress('compiling (tsc -p .)');
+  compile();
   if (o.cli) ensureCli();
   const undici = require('undici');
   const { WindmillClient } = require(join(root, 'out', 'src', 'windmill', 'client.js'));
@@ -457,7 +464,8 @@ async function main() {
     progress('npm run package (VSIX)');
     vsix = vsixSize(pkg);
   }
-  build(); // the package step's prepublish rebuilt dist/; measure our own production build
+  progress('bundling (node esbuild.mjs --production)');
+  bundleProduction();
   const bundlePath = join(root, 'dist', 'extension.js');
   const bundle = readFileSync(bundlePath);
   const gz = gzipSync(bundle, { level: 9 }).length;

@@ -184,7 +184,8 @@ export async function startCallbackServer(opts: CallbackServerOptions): Promise<
   server.keepAliveTimeout = 1_000;
   server.maxHeadersCount = 100;
 
-  let timer: NodeJS.Timeout | undefined;
+  // Set once listening; settle() clears it.
+  const timing: { timer?: NodeJS.Timeout } = {};
   let closing: Promise<void> | undefined;
   const onAbort = () => settle(() => rejectResult(new SignInError('cancelled', 'Sign-in was cancelled.')), true);
 
@@ -200,7 +201,7 @@ export async function startCallbackServer(opts: CallbackServerOptions): Promise<
   function settle(action: () => void, dropConnections: boolean): void {
     if (done) return;
     done = true;
-    if (timer) clearTimeout(timer);
+    clearTimeout(timing.timer);
     signal?.removeEventListener('abort', onAbort);
     action();
     void shutdown(dropConnections);
@@ -221,10 +222,10 @@ export async function startCallbackServer(opts: CallbackServerOptions): Promise<
   server.on('clientError', (_err, socket) => socket.destroy());
 
   const address = server.address() as AddressInfo;
-  timer = setTimeout(() => {
+  timing.timer = setTimeout(() => {
     settle(() => rejectResult(new SignInError('timeout', `No sign-in arrived from the browser within ${minutes(opts.timeoutMs)}.`)), true);
-  }, opts.timeoutMs);
-  timer.unref();
+  }, Math.min(opts.timeoutMs, 2_147_483_647));
+  timing.timer.unref();
   signal?.addEventListener('abort', onAbort, { once: true });
   if (signal?.aborted) onAbort();
 
