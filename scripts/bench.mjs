@@ -2,13 +2,14 @@
 // `npm run bench`: printed figures (not a timed test) for issue 6's benchmark, against the project's
 // Windmill emulator on loopback, side by side with the official CLI (`wmill` from the npm package
 // windmill-cli, installed on demand into .vscode-test/, never into package.json).
-// Each timing is the median of --runs runs. Prints a table at the end.
+// Each timing is the median of --runs runs. Prints a table at the end. Compiles into .vscode-test/bench-out
+// (not out/, which `npm test` deletes and rebuilds) and leaves the development bundle in dist/.
 //   --runs N        runs per figure (default 5)
 //   --cli-users N   users in the measured CLI loop (default 50, extrapolated to --bulk-users; 500 = no extrapolation)
 //   --bulk-users N  users in the bulk add (default 500)      --members N   members for the refresh (default 10000)
 //   --no-cli        skip everything that needs the CLI       --no-package  skip the VSIX
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -21,6 +22,8 @@ const cliDir = join(root, '.vscode-test', `windmill-cli-${CLI_VERSION}`);
 const cliMain = join(cliDir, 'node_modules', 'windmill-cli', 'esm', 'main.js');
 const cliMarker = join(cliDir, '.installed');
 const require = createRequire(import.meta.url);
+/** The bench compiles into its own folder: `npm test` deletes and rebuilds out/ while others work. */
+const outDir = join(root, '.vscode-test', 'bench-out');
 
 // ---------------------------------------------------------------------------------------------
 // Arguments and small helpers
@@ -73,16 +76,21 @@ function runNode(args, opts = {}) {
 // Build and the CLI install
 
 function compile() {
-  const tsc = runNode([require.resolve('typescript/bin/tsc'), '-p', '.']);
+  rmSync(outDir, { recursive: true, force: true });
+  const tsc = runNode([require.resolve('typescript/bin/tsc'), '-p', '.', '--outDir', outDir]);
   if (!tsc.ok) {
     // tsc still emits on type errors; the figures then come from what compiled.
     console.log(`  ! tsc reported errors (others' work in progress?); measuring what it emitted:\n${tsc.out.split('\n').slice(0, 8).map((l) => `    ${l}`).join('\n')}`);
   }
 }
 
+/** Builds dist/extension.js for production and keeps a copy (others may rebuild dist/ meanwhile). */
 function bundleProduction() {
   const esb = runNode(['esbuild.mjs', '--production']);
   if (!esb.ok) throw new Error(`node esbuild.mjs --production failed:\n${esb.out}`);
+  const copy = join(outDir, 'extension.production.js');
+  copyFileSync(join(root, 'dist', 'extension.js'), copy);
+  return copy;
 }
 
 /** Installs windmill-cli@CLI_VERSION into .vscode-test/ once (a marker file says it finished). */
@@ -103,7 +111,7 @@ export function ensureCli() {
 // The emulator (a child process, so the client and the server do not share one event loop)
 
 async function startEmulatorProcess() {
-  const child = spawn(process.execPath, [join(root, 'out', 'test', 'emulator', 'main.js'), '--port', '0', '--quiet'], {
+  const child = spawn(process.execPath, [join(outDir, 'test', 'emulator', 'main.js'), '--port', '0', '--quiet'], {
     cwd: root, stdio: ['ignore', 'pipe', 'pipe'],
   });
   let err = '';
@@ -208,10 +216,10 @@ function countingAgent(undici, opts) {
   return { agent, total };
 }
 
-/** A VS Code-free tree-model builder in out/src/tree/, if one exists (the hook: export buildTreeModel(members)). */
+/** A VS Code-free tree-model builder in src/tree/, if one exists (the hook: export buildTreeModel(members)). */
 function findTreeBuilder() {
-  const dir = join(root, 'out', 'src', 'tree');
-  if (!existsSync(dir)) return { note: 'no out/src/tree/' };
+  const dir = join(outDir, 'src', 'tree');
+  if (!existsSync(dir)) return { note: 'no src/tree/' };
   const tried = [];
   for (const f of readdirSync(dir).filter((x) => x.endsWith('.js')).sort()) {
     try {
@@ -266,14 +274,14 @@ const benchRows = (n, prefix) => Array.from({ length: n }, (_, i) => ({
 }));
 
 function loadRunner() {
-  const file = join(root, 'out', 'src', 'bulk', 'runner.js');
-  if (!existsSync(file)) return { note: 'out/src/bulk/runner.js not built yet' };
+  const file = join(outDir, 'src', 'bulk', 'runner.js');
+  if (!existsSync(file)) return { note: 'src/bulk/runner.js not built yet' };
   try {
     const mod = require(file);
-    if (typeof mod.runBulkAdd !== 'function') return { note: 'out/src/bulk/runner.js has no runBulkAdd export' };
+    if (typeof mod.runBulkAdd !== 'function') return { note: 'src/bulk/runner.js has no runBulkAdd export' };
     return { fn: mod.runBulkAdd };
   } catch (e) {
-    return { note: `out/src/bulk/runner.js does not load without VS Code (${String(e?.message).split('\n')[0]})` };
+    return { note: `src/bulk/runner.js does not load without VS Code (${String(e?.message).split('\n')[0]})` };
   }
 }
 
@@ -452,8 +460,8 @@ async function main() {
   compile();
   if (o.cli) ensureCli();
   const undici = require('undici');
-  const { WindmillClient } = require(join(root, 'out', 'src', 'windmill', 'client.js'));
-  const { SUPERADMIN } = require(join(root, 'out', 'test', 'emulator', 'seed.js'));
+  const { WindmillClient } = require(join(outDir, 'src', 'windmill', 'client.js'));
+  const { SUPERADMIN } = require(join(outDir, 'test', 'emulator', 'seed.js'));
   const token = SUPERADMIN.token;
   const results = [];
   const notes = [];
@@ -465,8 +473,7 @@ async function main() {
     vsix = vsixSize(pkg);
   }
   progress('bundling (node esbuild.mjs --production)');
-  bundleProduction();
-  const bundlePath = join(root, 'dist', 'extension.js');
+  const bundlePath = bundleProduction();
   const bundle = readFileSync(bundlePath);
   const gz = gzipSync(bundle, { level: 9 }).length;
   results.push(['bundle', 'dist/extension.js (production)', `${bytes(bundle.length)} (${bundle.length} B), gzip ${bytes(gz)} (${gz} B)`]);

@@ -15,13 +15,27 @@ export interface RequestContext {
 
 const BRAND = Symbol.for('windmill-users.WindmillError');
 
+/** The setting that adds CA certificates (named in the message for an untrusted certificate). */
+export const CA_CERTIFICATES_SETTING = 'windmillUsers.tls.caCertificates';
+
+/** Appended to describe() when a write may have reached the server although no answer came. */
+const OUTCOME_UNKNOWN_TEXT = 'The change may have been made anyway: check (e.g. refresh the list) before trying again.';
+
 export abstract class WindmillError extends Error {
   readonly method: string;
   readonly path: string;
   readonly host: string;
+  /**
+   * True when a POST/DELETE may have been carried out although no answer says so (the request was
+   * sent, then a timeout, a reset, a cancellation or a gateway error). Never retry it blindly.
+   */
+  readonly outcomeUnknown: boolean;
+  /** How many attempts the client made (GETs are retried on transient failures; writes never). */
+  attempts = 1;
 
-  constructor(message: string, ctx: RequestContext, options?: { cause?: unknown }) {
-    super(message, options);
+  constructor(message: string, ctx: RequestContext, options?: { cause?: unknown; outcomeUnknown?: boolean }) {
+    super(message, options?.cause !== undefined ? { cause: options.cause } : undefined);
+    this.outcomeUnknown = options?.outcomeUnknown === true;
     this.name = new.target.name;
     this.method = ctx.method;
     this.path = ctx.path;
@@ -35,6 +49,16 @@ export abstract class WindmillError extends Error {
 
 export function isWindmillError(e: unknown): e is WindmillError {
   return e instanceof WindmillError || (typeof e === 'object' && e !== null && (e as Record<symbol, unknown>)[BRAND] === true);
+}
+
+/** True for a Windmill error of a write whose outcome is unknown (see WindmillError.outcomeUnknown). */
+export function isOutcomeUnknown(e: unknown): boolean {
+  return isWindmillError(e) && e.outcomeUnknown === true;
+}
+
+/** POST and DELETE change things on the server; GET does not. */
+export function isWriteMethod(method: string): boolean {
+  return method !== 'GET' && method !== 'HEAD';
 }
 
 /** Windmill's text for "this endpoint needs a superadmin" (it answers 401, not 403). */
@@ -60,7 +84,9 @@ export class WindmillHttpError extends WindmillError {
   readonly superadminRequired: boolean;
 
   constructor(ctx: RequestContext & { status: number; serverMessage: string; retryAfterMs?: number }) {
-    super(`${ctx.method} ${ctx.path} -> HTTP ${ctx.status}${ctx.serverMessage ? `: ${ctx.serverMessage}` : ''}`, ctx);
+    // A gateway error (502/504) on a write: the proxy may have passed the request on before failing.
+    const outcomeUnknown = isWriteMethod(ctx.method) && (ctx.status === 502 || ctx.status === 504);
+    super(`${ctx.method} ${ctx.path} -> HTTP ${ctx.status}${ctx.serverMessage ? `: ${ctx.serverMessage}` : ''}`, ctx, { outcomeUnknown });
     this.status = ctx.status;
     this.serverMessage = ctx.serverMessage;
     this.kind = httpErrorKind(ctx.status);
@@ -69,6 +95,11 @@ export class WindmillHttpError extends WindmillError {
   }
 
   describe(): string {
+    const text = this.describeStatus();
+    return this.outcomeUnknown ? `${text} ${OUTCOME_UNKNOWN_TEXT}` : text;
+  }
+
+  private describeStatus(): string {
     const quoted = this.serverMessage ? ` "${this.serverMessage}"` : '';
     switch (this.kind) {
       case 'unauthorized':
@@ -99,14 +130,25 @@ export class WindmillNetworkError extends WindmillError {
   readonly code?: string;
   readonly timeoutMs?: number;
 
-  constructor(ctx: RequestContext & { kind: NetworkErrorKind; code?: string; detail?: string; timeoutMs?: number; cause?: unknown }) {
-    super(`${ctx.method} ${ctx.path}: ${ctx.kind}${ctx.code ? ` (${ctx.code})` : ''}${ctx.detail ? `: ${ctx.detail}` : ''}`, ctx, { cause: ctx.cause });
+  constructor(ctx: RequestContext & { kind: NetworkErrorKind; code?: string; detail?: string; timeoutMs?: number; cause?: unknown; outcomeUnknown?: boolean }) {
+    super(`${ctx.method} ${ctx.path}: ${ctx.kind}${ctx.code ? ` (${ctx.code})` : ''}${ctx.detail ? `: ${ctx.detail}` : ''}`, ctx, {
+      cause: ctx.cause,
+      outcomeUnknown: ctx.outcomeUnknown,
+    });
     this.kind = ctx.kind;
     if (ctx.code !== undefined) this.code = ctx.code;
     if (ctx.timeoutMs !== undefined) this.timeoutMs = ctx.timeoutMs;
   }
 
   describe(): string {
+    if (this.outcomeUnknown) {
+      const what = this.kind === 'aborted' ? 'The request was cancelled after it was sent.' : `${this.describeKind()} The request had been sent, but no answer came.`;
+      return `${what} ${OUTCOME_UNKNOWN_TEXT}`;
+    }
+    return this.describeKind();
+  }
+
+  private describeKind(): string {
     const code = this.code ? ` (${this.code})` : '';
     switch (this.kind) {
       case 'refused':
@@ -114,7 +156,9 @@ export class WindmillNetworkError extends WindmillError {
       case 'dns':
         return `Could not find ${this.host}: the name does not resolve (DNS lookup failed).`;
       case 'tls':
-        return `Could not connect securely to ${this.host}: ${tlsReason(this.code)}${code}.`;
+        return isUntrustedCertCode(this.code)
+          ? `Could not connect securely to ${this.host}: its certificate is not trusted${code}. If the server uses a private or self-signed certificate authority, add its CA certificate file (PEM) to the setting ${CA_CERTIFICATES_SETTING}.`
+          : `Could not connect securely to ${this.host}: ${tlsReason(this.code)}${code}.`;
       case 'timeout':
         return this.timeoutMs !== undefined
           ? `${this.host} did not answer within ${formatSeconds(this.timeoutMs)}.`
@@ -144,8 +188,23 @@ export class WindmillProtocolError extends WindmillError {
   }
 }
 
+/** Codes of "no trusted CA vouches for this certificate": fixed by adding the CA. */
+const UNTRUSTED_CERT_CODES = new Set([
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'UNABLE_TO_GET_ISSUER_CERT',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'CERT_UNTRUSTED',
+]);
+
+function isUntrustedCertCode(code: string | undefined): boolean {
+  return code !== undefined && UNTRUSTED_CERT_CODES.has(code);
+}
+
 function tlsReason(code: string | undefined): string {
   if (code === 'CERT_HAS_EXPIRED') return 'its certificate has expired';
+  if (code === 'CERT_NOT_YET_VALID') return 'its certificate is not valid yet (check the clock)';
   if (code === 'ERR_TLS_CERT_ALTNAME_INVALID') return 'its certificate is for another host name';
   if (code && /^(CERT_|DEPTH_ZERO|SELF_SIGNED|UNABLE_TO_)/.test(code)) return 'its certificate is not trusted';
   return 'the TLS handshake failed';

@@ -34,7 +34,7 @@ describe('Users tree', () => {
     assert.equal(alice.id, `connection/${c.id}/user/${DEVELOPER.username}`);
     assert.equal(alice.description, `${DEVELOPER.username} · developer`);
     assert.equal(alice.contextValue, 'windmillUsers.user:developer');
-    assert.match(alice.tooltip ?? '', /Alice Liddell/);
+    assert.match(alice.tooltip ?? '', /Alice(&nbsp;| )Liddell/); // server text, escaped
     const dan = findMember(roots, 'dan@example.com');
     assert.equal(dan?.contextValue, 'windmillUsers.user:developer:disabled');
     const me = findMember(roots, SUPERADMIN.email);
