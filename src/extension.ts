@@ -5,9 +5,13 @@
 // Test API: when the extension runs in test mode (ExtensionMode.Test), activate() returns a
 // `WindmillUsersTestApi`, used by test/integration:
 //   setPrompter(p)  replaces the Prompter every flow uses (the tests pass a scripted one);
+//   setBrowser(b)   replaces the Browser seam (openExternal / asExternalUri; undefined = the real one);
 //   tree            the Users tree's data provider (getChildren / getTreeItem / load);
 //   connections     the connection store (list / get / getToken / save / remove);
-//   globalState     the extension's globalState (tests prove no token is in it).
+//   globalState     the extension's globalState (tests prove no token is in it);
+//   logUri          the folder of the extension's log file (tests prove no secret is in it);
+//   globalStorageUri the extension's global storage folder (the tests find the user settings file from it);
+//   cancelBulk()    cancels the bulk runs in progress, as their notification's Cancel button does.
 // In every other mode activate() returns undefined.
 import * as vscode from 'vscode';
 import { Log } from './log';
@@ -16,15 +20,23 @@ import { ClientFactory } from './connections/clients';
 import { UsersTreeProvider } from './tree/provider';
 import { ErrorReporter } from './ui/errors';
 import { VsCodePrompter, type Prompter } from './ui/prompter';
+import { VsCodeBrowser, type Browser } from './ui/browser';
+import { ReportDocuments } from './ui/reportDocuments';
 import { VIEW_ID } from './ui/constants';
 import { registerCommands } from './commands';
 import type { Services } from './commands/services';
+import { cancelRunningBulk } from './commands/bulkRuns';
 
 export interface WindmillUsersTestApi {
   setPrompter(prompter: Prompter): void;
+  setBrowser(browser: Browser | undefined): void;
   readonly tree: UsersTreeProvider;
   readonly connections: ConnectionStore;
   readonly globalState: vscode.Memento;
+  readonly logUri: vscode.Uri;
+  readonly globalStorageUri: vscode.Uri;
+  /** Cancels the bulk runs in progress; how many there were. */
+  cancelBulk(): number;
 }
 
 export function activate(context: vscode.ExtensionContext): WindmillUsersTestApi | undefined {
@@ -32,21 +44,27 @@ export function activate(context: vscode.ExtensionContext): WindmillUsersTestApi
   const store = new ConnectionStore(context.globalState, context.secrets, log);
   const clients = new ClientFactory(store, log);
   const tree = new UsersTreeProvider(store, clients, log);
+  const reports = new ReportDocuments();
   const services: Services = {
-    store, clients, tree, log,
+    store, clients, tree, log, reports,
     prompter: new VsCodePrompter(),
+    browser: new VsCodeBrowser(),
     errors: new ErrorReporter(() => services.prompter, log),
   };
-  const view = vscode.window.createTreeView(VIEW_ID, { treeDataProvider: tree, showCollapseAll: true });
-  context.subscriptions.push(log, store, tree, view, ...registerCommands(services));
+  const view = vscode.window.createTreeView(VIEW_ID, { treeDataProvider: tree, showCollapseAll: true, canSelectMany: true });
+  context.subscriptions.push(log, store, tree, reports, view, ...registerCommands(services));
   log.info(`Windmill Users activated (${vscode.ExtensionMode[context.extensionMode]} mode)`);
 
   if (context.extensionMode !== vscode.ExtensionMode.Test) return undefined;
   return {
     setPrompter: (prompter) => { services.prompter = prompter; },
+    setBrowser: (browser) => { services.browser = browser ?? new VsCodeBrowser(); },
     tree,
     connections: store,
     globalState: context.globalState,
+    logUri: context.logUri,
+    globalStorageUri: context.globalStorageUri,
+    cancelBulk: cancelRunningBulk,
   };
 }
 

@@ -9,6 +9,8 @@ import type { UsersNode } from '../tree/nodes';
 import type { Log } from '../log';
 import type { ErrorReporter } from '../ui/errors';
 import type { Prompter } from '../ui/prompter';
+import type { ReportDocuments } from '../ui/reportDocuments';
+import type { Browser } from '../ui/browser';
 import { Cancelled, choose } from '../ui/steps';
 import { Commands } from '../ui/constants';
 
@@ -18,7 +20,11 @@ export interface Services {
   readonly tree: UsersTreeProvider;
   readonly log: Log;
   readonly errors: ErrorReporter;
+  /** Read-only report documents (bulk results). */
+  readonly reports: ReportDocuments;
   prompter: Prompter;
+  /** Opens URLs outside VS Code (browser sign-in); the integration tests swap it too. */
+  browser: Browser;
 }
 
 /**

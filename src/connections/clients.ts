@@ -1,6 +1,7 @@
 // Builds Windmill clients for saved connections (token read from SecretStorage on demand) and for
 // not-yet-saved credentials. Constructing a client is cheap: undici loads on the first request.
 import * as vscode from 'vscode';
+import type { Dispatcher } from 'undici';
 import { WindmillClient } from '../windmill/client';
 import type { Log } from '../log';
 import { CONFIG_SECTION } from '../ui/constants';
@@ -14,18 +15,26 @@ export class MissingTokenError extends Error {
   }
 }
 
+export interface ClientExtras {
+  /** An undici dispatcher of the caller's own (e.g. a bulk run's keep-alive Agent). */
+  dispatcher?: Dispatcher;
+}
+
 export class ClientFactory {
   constructor(private readonly store: ConnectionStore, private readonly log: Log) {}
 
-  /** A client for a saved connection. */
-  async forConnection(info: ConnectionInfo): Promise<WindmillClient> {
+  /**
+   * A client for a saved connection. `opts.dispatcher`: send through this undici dispatcher (the
+   * bulk runs pass their own keep-alive Agent; the caller closes it).
+   */
+  async forConnection(info: ConnectionInfo, opts: ClientExtras = {}): Promise<WindmillClient> {
     const token = await this.store.getToken(info.id);
     if (!token) throw new MissingTokenError(info);
-    return this.create(info.remote, token);
+    return this.create(info.remote, token, opts);
   }
 
   /** A client for an instance URL and token that are not saved (yet). */
-  create(remote: string, token: string): WindmillClient {
+  create(remote: string, token: string, opts: ClientExtras = {}): WindmillClient {
     this.log.addSecret(token);
     const seconds = vscode.workspace.getConfiguration(CONFIG_SECTION).get<number>('requestTimeoutSeconds', 30);
     return new WindmillClient({
@@ -33,6 +42,7 @@ export class ClientFactory {
       token,
       timeoutMs: Math.max(1, seconds) * 1000,
       clientName: 'vscode-windmill-users',
+      ...(opts.dispatcher ? { dispatcher: opts.dispatcher } : {}),
       onRequest: (info) => {
         const status = info.status !== undefined ? ` ${info.status}` : '';
         const error = info.error !== undefined ? ` (${String(info.error)})` : '';

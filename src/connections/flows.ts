@@ -7,6 +7,7 @@ import { WindmillHttpError, WindmillNetworkError, WindmillProtocolError, isWindm
 import type { WindmillClient } from '../windmill/client';
 import type { GlobalUserInfo, Member, VersionInfo } from '../windmill/types';
 import { Cancelled, ask, runSteps } from '../ui/steps';
+import type { StepOptions } from '../ui/prompter';
 import { resolveConnection, withMutationProgress, notify, type Services } from '../commands/services';
 import type { UsersNode } from '../tree/nodes';
 import { hostOf, newConnectionId, type ConnectionInfo } from './store';
@@ -89,39 +90,82 @@ function explainOther(e: unknown): string {
 
 const TITLE = (): string => vscode.l10n.t('Add Windmill Connection');
 
-export async function addConnection(s: Services): Promise<void> {
-  const state = { remote: '', workspace: '', token: '' };
+/**
+ * Asks the instance URL (validated; http:// to a non-loopback host needs a modal "Continue with
+ * http://", else the URL is asked again). Returns it normalized. Shared by Add Connection and
+ * Sign In with Browser. Throws Cancelled on Escape, GoBack on Back.
+ */
+export async function askInstanceUrl(s: Services, options: StepOptions & { value?: string }): Promise<string> {
+  let value = options.value;
+  for (;;) {
+    const raw = await ask(s.prompter, {
+      ...options, value: value || undefined,
+      prompt: vscode.l10n.t('Windmill instance URL'),
+      placeholder: vscode.l10n.t('https://windmill.example.com'),
+      ignoreFocusOut: true,
+      validateInput: (v) => validateInstanceUrl(v.trim()),
+    });
+    const invalid = validateInstanceUrl(raw.trim());
+    if (invalid) {
+      void s.prompter.message('error', invalid);
+      throw new Cancelled();
+    }
+    const remote = normalizeInstanceUrl(raw.trim());
+    const url = new URL(remote);
+    if (url.protocol === 'http:' && !isLoopbackHost(url.hostname)) {
+      const go = vscode.l10n.t('Continue with http://');
+      const choice = await s.prompter.message('warning',
+        vscode.l10n.t('{0} uses http://: the token would travel in clear text.', url.host),
+        { modal: true, detail: vscode.l10n.t('Anyone on the network path could read it. Use https:// unless this is a network you fully trust.') },
+        go);
+      if (choice !== go) {
+        value = raw.trim();
+        continue; // ask the URL again
+      }
+    }
+    return remote;
+  }
+}
+
+/**
+ * The one verification-and-save path for every token (typed, signed in with the browser, imported):
+ * checks it (whoami + workspace whoami, see checkAccount) and only then saves the connection (token
+ * in SecretStorage) and refreshes the tree. An existing connection to the same instance and
+ * workspace is updated in place. Throws ConnectionCheckError (nothing saved) when a check fails.
+ */
+export async function saveCheckedConnection(
+  s: Services, c: { remote: string; workspace: string; token: string }, signal?: AbortSignal,
+): Promise<{ info: ConnectionInfo; updated: boolean }> {
+  const remote = normalizeInstanceUrl(c.remote);
+  s.log.addSecret(c.token);
+  const client = s.clients.create(remote, c.token);
+  const checked = await checkAccount(client, remote, c.workspace, signal);
+  const existing = s.store.find(remote, c.workspace);
+  const info: ConnectionInfo = {
+    id: existing?.id ?? newConnectionId(),
+    label: existing?.label ?? c.workspace,
+    remote,
+    workspace: c.workspace,
+    email: checked.me.email,
+    username: checked.member.username,
+    superAdmin: checked.me.super_admin,
+  };
+  if (checked.version) {
+    info.edition = checked.version.edition;
+    info.version = checked.version.version;
+  }
+  await s.store.save(info, c.token);
+  s.tree.refresh(info.id);
+  s.log.info(`Saved connection ${info.id}: ${info.remote} workspace ${info.workspace} as ${info.email}${info.superAdmin ? ' (superadmin)' : ''}`);
+  return { info, updated: existing !== undefined };
+}
+
+/** Add Connection. `prefill.remote` fills the URL box (e.g. when a browser sign-in cannot work here). */
+export async function addConnection(s: Services, prefill: { remote?: string } = {}): Promise<void> {
+  const state = { remote: prefill.remote ?? '', workspace: '', token: '' };
   await runSteps([
     async (ctx) => {
-      for (;;) {
-        const raw = await ask(s.prompter, {
-          title: TITLE(), ...ctx, value: state.remote || undefined,
-          prompt: vscode.l10n.t('Windmill instance URL'),
-          placeholder: vscode.l10n.t('https://windmill.example.com'),
-          ignoreFocusOut: true,
-          validateInput: (v) => validateInstanceUrl(v.trim()),
-        });
-        const invalid = validateInstanceUrl(raw.trim());
-        if (invalid) {
-          void s.prompter.message('error', invalid);
-          throw new Cancelled();
-        }
-        const remote = normalizeInstanceUrl(raw.trim());
-        const url = new URL(remote);
-        if (url.protocol === 'http:' && !isLoopbackHost(url.hostname)) {
-          const go = vscode.l10n.t('Continue with http://');
-          const choice = await s.prompter.message('warning',
-            vscode.l10n.t('{0} uses http://: the token would travel in clear text.', url.host),
-            { modal: true, detail: vscode.l10n.t('Anyone on the network path could read it. Use https:// unless this is a network you fully trust.') },
-            go);
-          if (choice !== go) {
-            state.remote = raw.trim();
-            continue; // ask the URL again
-          }
-        }
-        state.remote = remote;
-        return;
-      }
+      state.remote = await askInstanceUrl(s, { title: TITLE(), ...ctx, value: state.remote });
     },
     async (ctx) => {
       state.workspace = (await ask(s.prompter, {
@@ -151,12 +195,11 @@ export async function addConnection(s: Services): Promise<void> {
     return;
   }
 
-  const client = s.clients.create(state.remote, state.token);
   const host = hostOf({ remote: state.remote });
-  let checked: CheckedAccount;
+  let saved: { info: ConnectionInfo; updated: boolean };
   try {
-    checked = await withMutationProgress(vscode.l10n.t('Checking the connection to {0}…', host),
-      (signal) => checkAccount(client, state.remote, state.workspace, signal));
+    saved = await withMutationProgress(vscode.l10n.t('Checking the connection to {0}…', host),
+      (signal) => saveCheckedConnection(s, state, signal));
   } catch (e) {
     if (e instanceof ConnectionCheckError) {
       s.log.error(`Add connection to ${state.remote} workspace ${state.workspace} failed`, e.cause ?? e);
@@ -165,25 +208,8 @@ export async function addConnection(s: Services): Promise<void> {
     }
     throw e;
   }
-
-  const existing = s.store.find(state.remote, state.workspace);
-  const info: ConnectionInfo = {
-    id: existing?.id ?? newConnectionId(),
-    label: state.workspace,
-    remote: state.remote,
-    workspace: state.workspace,
-    email: checked.me.email,
-    username: checked.member.username,
-    superAdmin: checked.me.super_admin,
-  };
-  if (checked.version) {
-    info.edition = checked.version.edition;
-    info.version = checked.version.version;
-  }
-  await s.store.save(info, state.token);
-  s.tree.refresh(info.id);
-  s.log.info(`Saved connection ${info.id}: ${info.remote} workspace ${info.workspace} as ${info.email}${info.superAdmin ? ' (superadmin)' : ''}`);
-  notify(s, existing
+  const { info } = saved;
+  notify(s, saved.updated
     ? vscode.l10n.t('Updated the connection to {0} on {1} (signed in as {2}).', info.workspace, host, info.email)
     : vscode.l10n.t('Connected to {0} on {1} as {2}.', info.workspace, host, info.email));
 }

@@ -108,7 +108,10 @@ export function buildSignInUrl(remote: string, port: number): string {
 }
 
 function minutes(ms: number): string {
-  if (ms < 60_000) return `${Math.max(1, Math.round(ms / 1000))} seconds`;
+  if (ms < 60_000) {
+    const sec = Math.max(1, Math.round(ms / 1000));
+    return sec === 1 ? '1 second' : `${sec} seconds`;
+  }
   const m = Math.round(ms / 60_000);
   return m === 1 ? '1 minute' : `${m} minutes`;
 }

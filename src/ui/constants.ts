@@ -11,6 +11,11 @@ export const Commands = {
   removeUser: 'windmillUsers.removeUser',
   createToken: 'windmillUsers.createToken',
   showLog: 'windmillUsers.showLog',
+  addUsersFromCsv: 'windmillUsers.addUsersFromCsv',
+  exportUsers: 'windmillUsers.exportUsers',
+  signInWithBrowser: 'windmillUsers.signInWithBrowser',
+  importCliProfiles: 'windmillUsers.importCliProfiles',
+  importExtensionSettings: 'windmillUsers.importExtensionSettings',
 } as const;
 export type CommandId = (typeof Commands)[keyof typeof Commands];
 
@@ -27,3 +32,11 @@ export const StorageKeys = {
 } as const;
 
 export const CONFIG_SECTION = 'windmillUsers';
+
+/** Settings under CONFIG_SECTION. */
+export const Settings = {
+  /** How long Sign In with Browser waits for the browser, in seconds. */
+  signInTimeoutSeconds: 'signIn.timeoutSeconds',
+  /** Requests in flight during a bulk add / remove (default 8). */
+  bulkConcurrency: 'bulk.concurrency',
+} as const;

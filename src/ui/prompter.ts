@@ -69,6 +69,16 @@ export interface SecretOptions {
   actions?: string[];
 }
 
+export interface FileDialogOptions {
+  title: string;
+  /** The accept button's label ("Save Passwords", "Export"). */
+  label?: string;
+  /** e.g. { 'CSV files': ['csv'] }. */
+  filters?: Record<string, string[]>;
+  /** The suggested file (save) or the folder to start in (open). */
+  defaultUri?: vscode.Uri;
+}
+
 export interface Prompter {
   /** The text typed, or undefined when the person cancelled. Throws `GoBack` on Back. */
   input(options: InputOptions): Promise<string | undefined>;
@@ -83,6 +93,10 @@ export interface Prompter {
    * Resolves with the button chosen (the copy label or one of `actions`), or undefined.
    */
   showSecretOnce(options: SecretOptions): Promise<string | undefined>;
+  /** An open dialog for one file: its Uri, or undefined when cancelled. */
+  openFile(options: FileDialogOptions): Promise<vscode.Uri | undefined>;
+  /** A save dialog: the chosen Uri, or undefined when cancelled. Nothing is written here. */
+  saveFile(options: FileDialogOptions): Promise<vscode.Uri | undefined>;
 }
 
 export class VsCodePrompter implements Prompter {
@@ -195,5 +209,17 @@ export class VsCodePrompter implements Prompter {
       void vscode.window.showInformationMessage(vscode.l10n.t('Copied to the clipboard.'));
     }
     return choice;
+  }
+
+  async openFile(options: FileDialogOptions): Promise<vscode.Uri | undefined> {
+    const uris = await vscode.window.showOpenDialog({
+      title: options.title, openLabel: options.label, filters: options.filters, defaultUri: options.defaultUri,
+      canSelectFiles: true, canSelectFolders: false, canSelectMany: false,
+    });
+    return uris?.[0];
+  }
+
+  async saveFile(options: FileDialogOptions): Promise<vscode.Uri | undefined> {
+    return vscode.window.showSaveDialog({ title: options.title, saveLabel: options.label, filters: options.filters, defaultUri: options.defaultUri });
   }
 }

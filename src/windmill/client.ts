@@ -4,9 +4,11 @@
 import type { Dispatcher } from 'undici';
 import { normalizeInstanceUrl } from '../validation';
 import {
+  WindmillError,
   WindmillHttpError,
   WindmillNetworkError,
   WindmillProtocolError,
+  isWriteMethod,
   type NetworkErrorKind,
   type RequestContext,
 } from './errors';
@@ -40,7 +42,36 @@ export interface ClientOptions {
   clientName?: string;
   /** Called once per request, for logging. `path` has no query string; never the token. */
   onRequest?: (info: RequestLogInfo) => void;
+  /**
+   * Bounded retry of idempotent reads (GET only; POST and DELETE are never retried) on a refused
+   * or reset connection, a timeout, HTTP 429 and 502/503/504. Missing fields take DEFAULT_RETRY;
+   * `attempts: 1` disables retrying.
+   */
+  retry?: Partial<RetryOptions>;
 }
+
+export interface RetryOptions {
+  /** Attempts in total, first one included (1 = no retry). At most 10. */
+  attempts: number;
+  /** Backoff before retry n is about baseDelayMs * 2^(n-1), with jitter (between half and all of it). */
+  baseDelayMs: number;
+  /** Upper bound of one backoff wait. */
+  maxDelayMs: number;
+  /** A Retry-After longer than this is not waited for: the error is thrown at once (it carries retryAfterMs). */
+  maxRetryAfterMs: number;
+  /**
+   * Budget of one call, attempts and waits together; no wait or attempt goes beyond it. Default:
+   * twice timeoutMs (so a hanging server costs at most about two timeouts, not `attempts` of them).
+   */
+  totalTimeoutMs?: number;
+}
+
+export const DEFAULT_RETRY: Readonly<RetryOptions> = Object.freeze({
+  attempts: 3,
+  baseDelayMs: 300,
+  maxDelayMs: 5_000,
+  maxRetryAfterMs: 30_000,
+});
 
 export interface RequestLogInfo {
   method: string;
@@ -48,6 +79,8 @@ export interface RequestLogInfo {
   status?: number;
   ms: number;
   error?: string;
+  /** 1 for the first attempt, 2 and up for retries of a GET. */
+  attempt?: number;
 }
 
 export interface CallOptions {
@@ -117,6 +150,7 @@ export class WindmillClient {
   private readonly timeoutMs: number;
   private readonly clientName: string;
   private readonly onRequest?: (info: RequestLogInfo) => void;
+  private readonly retry: Required<RetryOptions>;
 
   constructor(opts: ClientOptions) {
     this.apiBase = `${normalizeInstanceUrl(opts.remote)}/api`;
@@ -126,6 +160,12 @@ export class WindmillClient {
     this.timeoutMs = opts.timeoutMs !== undefined && opts.timeoutMs > 0 ? opts.timeoutMs : DEFAULT_TIMEOUT_MS;
     this.clientName = opts.clientName || DEFAULT_CLIENT_NAME;
     if (opts.onRequest) this.onRequest = opts.onRequest;
+    this.retry = resolveRetry(opts.retry, this.timeoutMs);
+  }
+
+  /** The retry settings in effect (defaults filled in). */
+  get retryOptions(): Readonly<Required<RetryOptions>> {
+    return { ...this.retry };
   }
 
   // -------------------------------------------------------------------------------------------
@@ -328,19 +368,51 @@ export class WindmillClient {
   }
 
   /**
-   * The single entry point of every request. A later issue adds bounded retry of GETs here
-   * (honouring WindmillHttpError.retryAfterMs); POST and DELETE are never retried.
+   * The single entry point of every request. GETs are retried (bounded, with backoff and jitter,
+   * Retry-After honoured) on transient failures; POST and DELETE are sent exactly once.
    */
-  private send(o: SendOptions): Promise<RawResponse> {
-    return this.sendOnce(o);
+  private async send(o: SendOptions): Promise<RawResponse> {
+    const r = this.retry;
+    if (o.method !== 'GET' || r.attempts <= 1) return this.sendOnce(o, 1, this.timeoutMs);
+    const deadline = performance.now() + r.totalTimeoutMs;
+    // An attempt with less time than this left is not worth starting.
+    const minAttemptMs = Math.min(500, this.timeoutMs / 2);
+    for (let attempt = 1; ; attempt++) {
+      const remaining = deadline - performance.now();
+      try {
+        return await this.sendOnce(o, attempt, Math.max(1, Math.min(this.timeoutMs, remaining)));
+      } catch (e) {
+        if (!(e instanceof WindmillError)) throw e;
+        e.attempts = attempt;
+        const wait = attempt < r.attempts ? this.retryDelay(e, attempt) : undefined;
+        if (wait === undefined || performance.now() + wait + minAttemptMs > deadline) throw e;
+        await waitOrAbort(wait, o.signal, () => {
+          const aborted = new WindmillNetworkError({ method: e.method, path: e.path, host: e.host, kind: 'aborted' });
+          aborted.attempts = attempt;
+          return aborted;
+        });
+      }
+    }
   }
 
-  private async sendOnce(o: SendOptions): Promise<RawResponse> {
+  /** How long to wait before the next attempt of a GET, or undefined when it must not be retried. */
+  private retryDelay(e: WindmillError, attempt: number): number | undefined {
+    if (e instanceof WindmillNetworkError) {
+      return RETRY_NETWORK_KINDS.has(e.kind) ? backoffMs(this.retry, attempt) : undefined;
+    }
+    if (e instanceof WindmillHttpError && RETRY_STATUSES.has(e.status)) {
+      if (e.retryAfterMs === undefined) return backoffMs(this.retry, attempt);
+      return e.retryAfterMs <= this.retry.maxRetryAfterMs ? e.retryAfterMs : undefined;
+    }
+    return undefined;
+  }
+
+  private async sendOnce(o: SendOptions, attempt: number, timeoutMs: number): Promise<RawResponse> {
     const ctx: RequestContext = { method: o.method, path: o.path, host: this.host };
     const started = performance.now();
     const log = (status: number | undefined, error?: string) => {
       if (!this.onRequest) return;
-      const info: RequestLogInfo = { method: o.method, path: o.path, ms: Math.round(performance.now() - started) };
+      const info: RequestLogInfo = { method: o.method, path: o.path, ms: Math.round(performance.now() - started), attempt };
       if (status !== undefined) info.status = status;
       if (error !== undefined) info.error = this.redact(error);
       try {
@@ -362,7 +434,9 @@ export class WindmillClient {
     const timer = setTimeout(() => {
       timedOut = true;
       controller.abort(new TimeoutReason());
-    }, this.timeoutMs);
+    }, timeoutMs);
+    // Set once undici has the request: from then on a write may reach the server.
+    let handedOver = false;
     const onCallerAbort = () => controller.abort(caller?.reason);
     caller?.addEventListener('abort', onCallerAbort, { once: true });
 
@@ -386,6 +460,7 @@ export class WindmillClient {
           headers['content-type'] = 'application/json';
         }
         const url = this.apiBase + o.path + queryString(o.query);
+        handedOver = true;
         const res = await request(url, {
           method: o.method,
           headers,
@@ -400,7 +475,7 @@ export class WindmillClient {
         // Always read the body to the end: undici reuses the connection only then.
         text = await res.body.text();
       } catch (e) {
-        const err = this.networkError(e, ctx, timedOut, caller);
+        const err = this.networkError(e, ctx, timedOut, caller, handedOver);
         log(undefined, err.message);
         throw err;
       }
@@ -423,12 +498,19 @@ export class WindmillClient {
     }
   }
 
-  private networkError(e: unknown, ctx: RequestContext, timedOut: boolean, caller: AbortSignal | undefined): WindmillNetworkError {
-    if (timedOut) return new WindmillNetworkError({ ...ctx, kind: 'timeout', timeoutMs: this.timeoutMs });
-    if (caller?.aborted) return new WindmillNetworkError({ ...ctx, kind: 'aborted' });
+  private networkError(e: unknown, ctx: RequestContext, timedOut: boolean, caller: AbortSignal | undefined, handedOver: boolean): WindmillNetworkError {
+    // A write whose request may have reached the server: its outcome is unknown. Known not to have
+    // been sent: nothing handed to undici yet, or a failure to connect (refused, DNS, TLS, connect timeout).
+    const unknownIfWrite = (kind: NetworkErrorKind, code?: string) =>
+      isWriteMethod(ctx.method) && handedOver && !NOT_SENT_KINDS.has(kind) && code !== 'UND_ERR_CONNECT_TIMEOUT';
+    if (timedOut) {
+      const code = classifyNetworkError(e).code === 'UND_ERR_CONNECT_TIMEOUT' ? 'UND_ERR_CONNECT_TIMEOUT' : undefined;
+      return new WindmillNetworkError({ ...ctx, kind: 'timeout', timeoutMs: this.timeoutMs, outcomeUnknown: unknownIfWrite('timeout', code) });
+    }
+    if (caller?.aborted) return new WindmillNetworkError({ ...ctx, kind: 'aborted', outcomeUnknown: unknownIfWrite('aborted') });
     const { kind, code } = classifyNetworkError(e);
     const detail = e instanceof Error ? this.redact(e.message).slice(0, 300) : undefined;
-    return new WindmillNetworkError({ ...ctx, kind, code, detail, cause: this.safeCause(e) });
+    return new WindmillNetworkError({ ...ctx, kind, code, detail, cause: this.safeCause(e), outcomeUnknown: unknownIfWrite(kind, code) });
   }
 
   /** The original error as cause, unless its text holds the token (then a redacted copy). */
@@ -458,6 +540,52 @@ export class WindmillClient {
 
 // ---------------------------------------------------------------------------------------------
 // Helpers
+
+/** Network failures after which a GET is tried again. */
+const RETRY_NETWORK_KINDS: ReadonlySet<NetworkErrorKind> = new Set<NetworkErrorKind>(['refused', 'reset', 'timeout']);
+/** HTTP statuses after which a GET is tried again. */
+const RETRY_STATUSES: ReadonlySet<number> = new Set([429, 502, 503, 504]);
+/** Failures that happen before a request is written: a write that failed so was not carried out. */
+const NOT_SENT_KINDS: ReadonlySet<NetworkErrorKind> = new Set<NetworkErrorKind>(['refused', 'dns', 'tls']);
+const MAX_ATTEMPTS = 10;
+
+function finiteAtLeast(v: unknown, min: number, fallback: number): number {
+  return typeof v === 'number' && Number.isFinite(v) ? Math.max(min, v) : fallback;
+}
+
+function resolveRetry(r: Partial<RetryOptions> | undefined, timeoutMs: number): Required<RetryOptions> {
+  const attempts = Math.min(MAX_ATTEMPTS, Math.floor(finiteAtLeast(r?.attempts, 1, DEFAULT_RETRY.attempts)));
+  const baseDelayMs = finiteAtLeast(r?.baseDelayMs, 0, DEFAULT_RETRY.baseDelayMs);
+  const maxDelayMs = Math.max(baseDelayMs, finiteAtLeast(r?.maxDelayMs, 0, DEFAULT_RETRY.maxDelayMs));
+  const maxRetryAfterMs = finiteAtLeast(r?.maxRetryAfterMs, 0, DEFAULT_RETRY.maxRetryAfterMs);
+  const totalTimeoutMs = finiteAtLeast(r?.totalTimeoutMs, 1, 2 * timeoutMs);
+  return { attempts, baseDelayMs, maxDelayMs, maxRetryAfterMs, totalTimeoutMs };
+}
+
+/** Exponential backoff with "equal jitter": between half and all of min(max, base * 2^(n-1)). */
+export function backoffMs(r: Pick<RetryOptions, 'baseDelayMs' | 'maxDelayMs'>, attempt: number, random: () => number = Math.random): number {
+  const exp = Math.min(r.maxDelayMs, r.baseDelayMs * 2 ** Math.max(0, attempt - 1));
+  return Math.round(exp / 2 + (random() * exp) / 2);
+}
+
+/** Waits `ms`; an abort of `signal` (before or during the wait) rejects at once with makeError(). */
+function waitOrAbort(ms: number, signal: AbortSignal | undefined, makeError: () => Error): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    if (signal?.aborted) {
+      reject(makeError());
+      return;
+    }
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(makeError());
+    };
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}
 
 function isHtml(res: RawResponse): boolean {
   return /text\/html/i.test(res.contentType) || looksLikeHtml(res.text);

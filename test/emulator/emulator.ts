@@ -9,6 +9,7 @@ import {
   DEMO_WORKSPACE, OTHER_WORKSPACE, SEED_ACCOUNTS, SEED_EXTRA_MEMBERS, SEED_INVITE, SEED_TOKENS,
   SEED_VERSION, SUPERADMIN, WORKSPACE_ADMIN, DEVELOPER, OPERATOR,
 } from './seed';
+import { serveCliSignIn } from './browserSignIn';
 
 export type Edition = 'EE' | 'CE';
 export type Role = 'admin' | 'developer' | 'operator';
@@ -841,6 +842,12 @@ export function startEmulator(opts: EmulatorOptions = {}): Promise<RunningEmulat
         finish(api(method, path, url.searchParams, body, req));
       }, fault.delayMs ?? 1000);
       timers.add(t);
+      return;
+    }
+    // The browser sign-in page (outside /api): see browserSignIn.ts.
+    if (serveCliSignIn(method, url, res, state, newToken)) {
+      entry.status = res.statusCode;
+      log?.(`${method} ${path} ${res.statusCode}`);
       return;
     }
     finish(api(method, path, url.searchParams, body, req));

@@ -5,7 +5,7 @@ import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import * as vscode from 'vscode';
 import type { WindmillUsersTestApi } from '../../src/extension';
-import type { InputOptions, MessageOptions, PickItem, PickOptions, Prompter, SecretOptions, Severity } from '../../src/ui/prompter';
+import type { FileDialogOptions, InputOptions, MessageOptions, PickItem, PickOptions, Prompter, SecretOptions, Severity } from '../../src/ui/prompter';
 import type { UsersNode } from '../../src/tree/nodes';
 import type { ConnectionInfo } from '../../src/connections/store';
 import { DEMO_WORKSPACE, type SeedAccount } from '../emulator/seed';
@@ -87,12 +87,12 @@ export async function clearConnections(api: WindmillUsersTestApi): Promise<void>
 }
 
 /** Saves a connection to the emulator's `demo` directly (the Add Connection flow has its own tests). */
-export async function saveConnection(api: WindmillUsersTestApi, account: SeedAccount, opts: { token?: string; workspace?: string } = {}): Promise<ConnectionInfo> {
+export async function saveConnection(api: WindmillUsersTestApi, account: SeedAccount, opts: { token?: string; workspace?: string; remote?: string } = {}): Promise<ConnectionInfo> {
   const workspace = opts.workspace ?? DEMO_WORKSPACE;
   const info: ConnectionInfo = {
-    id: `test-${account.username}-${workspace}`,
+    id: `test-${account.username}-${workspace}${opts.remote ? '-elsewhere' : ''}`,
     label: workspace,
-    remote: emulatorUrl(),
+    remote: opts.remote ?? emulatorUrl(),
     workspace,
     email: account.email,
     username: account.username,
@@ -187,10 +187,13 @@ export type Expectation =
   /** A message with buttons or a modal one; `answer` is the button clicked (undefined = dismissed). */
   | { kind: 'message'; match: Matcher; severity?: Severity; answer?: string }
   /** The "shown once" secret dialog; `answer` is the button clicked. */
-  | { kind: 'secret'; match: Matcher; answer?: string };
+  | { kind: 'secret'; match: Matcher; answer?: string }
+  /** An open / save dialog whose title matches; `answer` is a file path (undefined = cancelled). */
+  | { kind: 'openFile'; match: Matcher; answer: string | undefined }
+  | { kind: 'saveFile'; match: Matcher; answer: string | undefined };
 
 export interface ShownMessage { severity: Severity; text: string; modal: boolean; detail?: string; buttons: string[]; scripted: boolean }
-export interface AskedPrompt { kind: 'input' | 'pick' | 'pickMany'; title?: string; prompt?: string; placeholder?: string; step?: number; totalSteps?: number; password?: boolean; ignoreFocusOut?: boolean; canGoBack?: boolean; items?: string[] }
+export interface AskedPrompt { kind: 'input' | 'pick' | 'pickMany'; title?: string; prompt?: string; placeholder?: string; step?: number; totalSteps?: number; password?: boolean; ignoreFocusOut?: boolean; canGoBack?: boolean; items?: string[]; picked?: string[] }
 
 function matches(m: Matcher, text: string): boolean {
   return typeof m === 'string' ? text.toLowerCase().includes(m.toLowerCase()) : m.test(text);
@@ -208,6 +211,8 @@ export class ScriptedPrompter implements Prompter {
   readonly secrets: { message: string; secret: string; detail?: string }[] = [];
   readonly validationMessages: string[] = [];
   readonly asked: AskedPrompt[] = [];
+  /** The open / save dialogs shown, in order. */
+  readonly dialogs: { kind: 'openFile' | 'saveFile'; title: string; filters?: Record<string, string[]>; defaultUri?: string }[] = [];
   readonly failures: string[] = [];
   private readonly script: Expectation[];
 
@@ -283,7 +288,7 @@ export class ScriptedPrompter implements Prompter {
 
   async pickMany<T>(items: readonly PickItem<T>[], options: PickOptions): Promise<T[] | undefined> {
     const labels = items.map((i) => i.label);
-    this.asked.push({ kind: 'pickMany', title: options.title, placeholder: options.placeholder, step: options.step, totalSteps: options.totalSteps, items: labels });
+    this.asked.push({ kind: 'pickMany', title: options.title, placeholder: options.placeholder, step: options.step, totalSteps: options.totalSteps, items: labels, picked: items.filter((i) => i.picked).map((i) => i.label) });
     const e = this.take('pickMany', [options.title, options.placeholder].filter(Boolean).join(' | '));
     if (e.answer === BACK) throw new GoBack();
     if (e.answer === undefined) return undefined;
@@ -322,6 +327,20 @@ export class ScriptedPrompter implements Prompter {
       return undefined;
     }
     return e.answer;
+  }
+
+  async openFile(options: FileDialogOptions): Promise<vscode.Uri | undefined> {
+    return this.fileDialog('openFile', options);
+  }
+
+  async saveFile(options: FileDialogOptions): Promise<vscode.Uri | undefined> {
+    return this.fileDialog('saveFile', options);
+  }
+
+  private fileDialog(kind: 'openFile' | 'saveFile', options: FileDialogOptions): vscode.Uri | undefined {
+    this.dialogs.push({ kind, title: options.title, filters: options.filters, defaultUri: options.defaultUri?.toString() });
+    const e = this.take(kind, options.title);
+    return e.answer === undefined ? undefined : vscode.Uri.file(e.answer);
   }
 }
 

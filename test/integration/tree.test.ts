@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { DEMO_WORKSPACE, DEVELOPER, OPERATOR, SUPERADMIN, WORKSPACE_ADMIN } from '../emulator/seed';
-import { emulator, freshStart, groupSummary, findMember, run, saveConnection, script, snapshot } from './helpers';
+import { closedPort, emulator, freshStart, groupSummary, findMember, run, saveConnection, script, snapshot } from './helpers';
 import type { WindmillUsersTestApi } from '../../src/extension';
 
 describe('Users tree', () => {
@@ -72,11 +72,27 @@ describe('Users tree', () => {
     assert.equal(p.messages.length, 0);
   });
 
-  it('an unreachable server shows an error node; the tree recovers on refresh', async () => {
+  it('an unreachable server shows an error node, next to working connections', async () => {
+    await saveConnection(api, SUPERADMIN, { remote: `http://127.0.0.1:${await closedPort()}` });
+    await saveConnection(api, WORKSPACE_ADMIN);
+    const p = script(api, []);
+    const roots = await snapshot(api);
+    assert.equal(roots.length, 2);
+    const [down, up] = roots[0].description?.includes(SUPERADMIN.email) ? roots : [roots[1], roots[0]];
+    assert.equal(down.children[0].contextValue, 'windmillUsers.error');
+    assert.match(down.children[0].description ?? '', /connection refused/);
+    assert.equal(up.children.length, 4);
+    p.assertDone();
+    assert.equal(p.messages.length, 0);
+  });
+
+  it('a dropped connection shows an error node; the tree recovers on refresh', async () => {
     await saveConnection(api, SUPERADMIN);
-    await emulator.fault({ path: `/api/w/${DEMO_WORKSPACE}/users/list`, mode: 'refuse' });
+    // dropped on every attempt (the client retries a read twice)
+    await emulator.fault({ path: `/api/w/${DEMO_WORKSPACE}/users/list`, mode: 'refuse', times: 3 });
     let roots = await snapshot(api);
     assert.equal(roots[0].children[0].contextValue, 'windmillUsers.error');
+    assert.match(roots[0].children[0].description ?? '', /closed unexpectedly|refused/);
     await run('windmillUsers.refresh');
     roots = await snapshot(api);
     assert.equal(roots[0].children.length, 4);

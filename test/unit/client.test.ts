@@ -45,6 +45,9 @@ function normHeaders(h: unknown): Record<string, string> {
   return out;
 }
 
+/** For tests of how one answer maps to an error: no retry of GETs. */
+const NO_RETRY = { attempts: 1 };
+
 const TEXT = { 'content-type': 'text/plain; charset=utf-8' };
 const JSONH = { 'content-type': 'application/json' };
 
@@ -449,7 +452,7 @@ describe('WindmillClient', () => {
     });
 
     it('an HTML 502 is not dumped', async () => {
-      const { client, on } = setup();
+      const { client, on } = setup({ retry: NO_RETRY });
       const html = `<html><head><title>502 Bad Gateway</title></head><body><center><h1>502 Bad Gateway</h1></center>${'<p>x</p>'.repeat(500)}</body></html>`;
       on('GET', '/api/users/whoami', 502, html, { 'content-type': 'text/html' });
       const e = await rejects(client.whoami(), WindmillHttpError);
@@ -470,7 +473,7 @@ describe('WindmillClient', () => {
     });
 
     it('429 carries retryAfterMs', async () => {
-      const { client, on } = setup();
+      const { client, on } = setup({ retry: NO_RETRY });
       on('GET', '/api/users/whoami', 429, 'slow down', { ...TEXT, 'retry-after': '7' });
       const e = await rejects(client.whoami(), WindmillHttpError);
       assert.equal(e.kind, 'rateLimited');
@@ -495,7 +498,7 @@ describe('WindmillClient', () => {
 
   describe('network errors, timeouts and cancellation', () => {
     it('times out with kind "timeout" (MockAgent delay)', async () => {
-      const { client, on } = setup({ timeoutMs: 50 });
+      const { client, on } = setup({ timeoutMs: 50, retry: NO_RETRY });
       on('GET', '/api/users/whoami', 200, USER_ROW).delay(500);
       const started = Date.now();
       const e = await rejects(client.whoami(), WindmillNetworkError);
@@ -543,7 +546,7 @@ describe('WindmillClient', () => {
         const agent = new MockAgent();
         agent.disableNetConnect();
         agent.get(ORIGIN).intercept({ path: '/api/users/whoami' }).replyWithError(Object.assign(new Error(`boom ${code}`), { code }));
-        const client = new WindmillClient({ remote: ORIGIN, token: TOKEN, dispatcher: agent });
+        const client = new WindmillClient({ remote: ORIGIN, token: TOKEN, dispatcher: agent, retry: NO_RETRY });
         const e = await rejects(client.whoami(), WindmillNetworkError);
         assert.equal(e.kind, kind, code);
         assert.equal(e.code, code);
