@@ -38,7 +38,7 @@ let passed = 0;
 let failed = 0;
 
 // 2. Compile (tsc doubles as the type-check), lint, bundle.
-rmSync(join(root, 'out'), { recursive: true, force: true });
+removeStaleOutput();
 if (!await step('type-check and compile (tsc)', () => sh(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', '.']))) failedSteps.push('type-check');
 if (checks && !onlyUnit && !onlyIntegration) {
   if (!await step('lint (eslint)', () => sh(process.execPath, [join(root, 'node_modules', 'eslint', 'bin', 'eslint.js'), 'src', 'test', 'scripts', 'esbuild.mjs']))) failedSteps.push('lint');
@@ -62,6 +62,16 @@ if (!onlyUnit && !failedSteps.includes('type-check') && !failedSteps.includes('b
 if (failedSteps.length) console.log(`\nFailed steps: ${failedSteps.join(', ')}`);
 console.log(`\n${passed} passed, ${failed} failed`);
 process.exit(failed > 0 || failedSteps.length ? 1 : 0);
+
+/** Deletes compiled files whose TypeScript source is gone (never the whole out/: runs may overlap). */
+function removeStaleOutput() {
+  const out = join(root, 'out');
+  if (!existsSync(out)) return;
+  for (const f of readdirSync(out, { recursive: true, encoding: 'utf8' })) {
+    const m = /^(.*)\.js(\.map)?$/.exec(f);
+    if (m && !existsSync(join(root, `${m[1]}.ts`))) rmSync(join(out, f), { force: true });
+  }
+}
 
 async function runUnit() {
   const Mocha = require('mocha');

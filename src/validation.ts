@@ -10,8 +10,11 @@ function hasControl(s: string): boolean {
   return CONTROL.test(s);
 }
 
+/** A zero-width joiner inside an emoji sequence (👨‍👩‍👧) is part of the emoji, not a disguise. */
+const EMOJI_ZWJ = /(?<=\p{Extended_Pictographic}\ufe0f?)\u200d(?=\p{Extended_Pictographic})/gu;
+
 function hasInvisible(s: string): boolean {
-  return CONTROL.test(s) || BIDI_FORMAT.test(s);
+  return CONTROL.test(s) || BIDI_FORMAT.test(s.replace(EMOJI_ZWJ, ''));
 }
 
 /** Length in code points (an emoji counts once, not twice). */
@@ -43,6 +46,7 @@ export function validateInstanceUrl(input: string): string | undefined {
   if (url.username || url.password) return 'Do not put a user name or password in the URL.';
   if (url.search || s.includes('?')) return 'Remove the query string (the part after "?") from the URL.';
   if (url.hash || s.includes('#')) return 'Remove the fragment (the part after "#") from the URL.';
+  if (/%(?:[01][0-9a-f]|7f)/i.test(url.pathname)) return 'The URL path contains an encoded control character.';
   return undefined;
 }
 
@@ -130,11 +134,16 @@ export function validateWorkspaceId(input: string): string | undefined {
 export const MIN_PASSWORD_LENGTH = 8;
 export const MAX_PASSWORD_LENGTH = 256;
 
-/** Empty is allowed (the extension then generates one). */
+/**
+ * Empty is allowed (the extension then generates one). Any text of 8 to 256 characters without
+ * control or invisible (bidi, zero-width) characters and without surrounding spaces: a password
+ * must be typeable again at the login form.
+ */
 export function validatePassword(input: string): string | undefined {
   const s = input ?? '';
   if (s === '') return undefined;
   if (hasControl(s)) return 'The password contains control characters.';
+  if (hasInvisible(s)) return 'The password contains invisible characters (e.g. a right-to-left mark).';
   if (s !== s.trim()) return 'The password cannot start or end with a space.';
   if (codePoints(s) < MIN_PASSWORD_LENGTH) return `Use at least ${MIN_PASSWORD_LENGTH} characters, or leave empty to generate one.`;
   if (codePoints(s) > MAX_PASSWORD_LENGTH) return `The password is too long (at most ${MAX_PASSWORD_LENGTH} characters).`;
@@ -143,10 +152,11 @@ export function validatePassword(input: string): string | undefined {
 
 export const MAX_TOKEN_LABEL_LENGTH = 100;
 
-/** Optional: empty is valid. */
+/** Optional: empty is valid; otherwise visible text (not only spaces) of at most 100 characters. */
 export function validateTokenLabel(input: string): string | undefined {
   const s = input ?? '';
   if (s === '') return undefined;
+  if (s.trim() === '') return 'The label cannot be only spaces (leave it empty for no label).';
   if (hasInvisible(s)) return 'The label contains control or invisible characters.';
   if (codePoints(s) > MAX_TOKEN_LABEL_LENGTH) return `The label is too long (at most ${MAX_TOKEN_LABEL_LENGTH} characters).`;
   return undefined;

@@ -85,7 +85,7 @@ async function importProfiles(s: Services, src: Source): Promise<ImportOutcome |
 
   const parts: string[] = [];
   parts.push(outcome.imported.length > 0
-    ? vscode.l10n.t('Imported {0}: {1}.', src.noun(outcome.imported.length), outcome.imported.map((p) => p.name).join(', '))
+    ? vscode.l10n.t('Imported {0} {1}: {2}.', outcome.imported.length, src.noun(outcome.imported.length), outcome.imported.map((p) => p.name).join(', '))
     : vscode.l10n.t('Imported no {0}.', src.noun(0)));
   if (outcome.failed.length > 0) {
     parts.push(vscode.l10n.t('{0} failed: {1}', outcome.failed.length,
@@ -192,6 +192,9 @@ async function removeTokens(loc: TokenLocation, tokens: Set<string>): Promise<vo
 export async function importExtensionSettings(s: Services): Promise<void> {
   const config = vscode.workspace.getConfiguration();
   const read = profilesFromExtensionSettings((key) => config.get(key));
+  if (read.profiles.length === 0 && read.problems.length === 0) {
+    read.problems.push({ message: vscode.l10n.t('No Windmill extension settings were found ({0}, {1}).', SETTING_TOKEN, SETTING_ADDITIONAL) });
+  }
   const outcome = await importProfiles(s, {
     title: vscode.l10n.t('Import from Windmill Extension Settings'),
     noun: (n) => (n === 1 ? vscode.l10n.t('workspace from the Windmill extension\'s settings') : vscode.l10n.t('workspaces from the Windmill extension\'s settings')),

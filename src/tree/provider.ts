@@ -27,7 +27,8 @@ export class UsersTreeProvider implements vscode.TreeDataProvider<UsersNode>, vs
     private readonly clients: ClientFactory,
     private readonly log: Log,
   ) {
-    this.subscriptions.push(store.onDidChange(() => this.refresh()));
+    // The context key follows the store even while the view is hidden (welcome view, menus).
+    this.subscriptions.push(store.onDidChange(() => { this.refresh(); void this.updateContextKeys(); }));
     void this.updateContextKeys();
   }
 

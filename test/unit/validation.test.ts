@@ -201,6 +201,176 @@ describe('validation', () => {
     });
   });
 
+  describe('hostile input matrix: every validator, every category', () => {
+    // For each validator, each hostile category with the inputs it takes in that validator's shape,
+    // and whether the validator documents accepting them. Every call must return (never throw).
+    type Check = (s: string) => string | undefined;
+    const date: Check = (s) => {
+      const r = parseExpirationDate(s, new Date('2025-06-15T12:00:00Z'));
+      return r instanceof Date ? undefined : r;
+    };
+    const CATEGORIES = ['empty', 'whitespace', 'unicode', 'rtl', '10k', 'control', 'dotdot', 'pct2f', 'at', 'emoji'] as const;
+    type Category = (typeof CATEGORIES)[number];
+    type Case = [input: string, accepted: boolean];
+    const ARABIC = 'مرحبا';
+    const matrix: Record<string, { check: Check; cases: Record<Category, Case[]> }> = {
+      email: {
+        check: validateEmail,
+        cases: {
+          empty: [['', false]],
+          whitespace: [['   ', false], ['\t\n', false], ['\u00a0', false]],
+          unicode: [['josé@exämple.de', true], ['名前@例え.jp', true]],
+          // RTL script is a real language (accepted); a bidi override disguises text (refused).
+          rtl: [[`${ARABIC}@مثال.com`, true], [`a${RTL}moc.b@x.com`, false], ['a\u200f@x.com', false]],
+          '10k': [[`${LONG}@x.com`, false], [`a@${LONG}.com`, false]],
+          control: [['a\u0000@x.com', false], ['a@x.com\u0007', false], ['a\u001b[31m@x.com', false]],
+          dotdot: [['../@x.com', false], ['a@../x.com', false], ['a@x..com', false]],
+          // "%" is a legal character of the local part; "/" never is.
+          pct2f: [['%2F@x.com', true], ['a@x%2F.com', false], ['a/b@x.com', false]],
+          at: [['a@b@x.com', false], ['@x.com', false], ['a@', false], ['a@x.com/@y', false]],
+          // Emoji local parts are legal international addresses (SMTPUTF8); emoji domains are refused.
+          emoji: [[`${EMOJI}@x.com`, true], [`a@${EMOJI}.com`, false]],
+        },
+      },
+      url: {
+        check: validateInstanceUrl,
+        cases: {
+          empty: [['', false]],
+          whitespace: [['  ', false], ['https://wm.example .com', false], ['https://wm.example.com/a b', false]],
+          // International host names are fine (they are normalized to punycode).
+          unicode: [['https://exämple.com', true]],
+          rtl: [['https://مثال.com', true], [`https://wm.example.com/${RTL}`, false], [`https://wm${RTL}.example.com`, false]],
+          '10k': [[`https://wm.example.com/${LONG}`, false]],
+          control: [['https://wm.example.com/\u0000', false], ['https://wm.example.com/a%00b', false], ['https://wm.example.com/%1b', false]],
+          // "." segments are resolved by URL parsing: the normalized URL has none left.
+          dotdot: [['https://wm.example.com/../admin', true], ['../admin', false]],
+          pct2f: [['https://wm.example.com/%2F', true], ['https%3A%2F%2Fwm.example.com', false]],
+          // "@" before the host is a credential (and a classic phishing trick); in the path it is harmless.
+          at: [['https://evil.example@wm.example.com', false], ['https://wm.example.com@evil.example', false], ['https://wm.example.com/@team', true]],
+          emoji: [[`https://${EMOJI}.example.com`, true], [`https://wm.example.com/${EMOJI}`, true]],
+        },
+      },
+      workspaceId: {
+        check: validateWorkspaceId,
+        cases: {
+          empty: [['', false]],
+          whitespace: [['  ', false], [' demo', false]],
+          unicode: [['démo', false]],
+          rtl: [[ARABIC, false], [`demo${RTL}`, false]],
+          '10k': [[LONG, false]],
+          control: [['de\u0000mo', false], ['demo\n', false]],
+          dotdot: [['..', false], ['../admins', false]],
+          pct2f: [['%2F', false], ['demo%2Fx', false]],
+          at: [['demo@x', false], ['@', false]],
+          emoji: [[EMOJI, false], [`demo${EMOJI}`, false]],
+        },
+      },
+      username: {
+        check: validateUsername,
+        cases: {
+          empty: [['', false]],
+          whitespace: [['   ', false], ['alice ', false]],
+          unicode: [['josé', false], ['名前', false]],
+          rtl: [[ARABIC, false], [`alice${RTL}`, false]],
+          '10k': [[LONG, false]],
+          control: [['ali\u0000ce', false], ['alice\r', false]],
+          dotdot: [['..', false], ['../admin', false]],
+          pct2f: [['%2F', false], ['a%2Fb', false]],
+          at: [['alice@x.com', false], ['@', false]],
+          emoji: [[EMOJI, false]],
+        },
+      },
+      label: {
+        check: validateTokenLabel,
+        cases: {
+          empty: [['', true]],
+          whitespace: [['   ', false], ['\t', false]],
+          unicode: [['déploiement', true], ['ラベル', true]],
+          rtl: [[ARABIC, true], [`ci${RTL}`, false], ['ci\u2066x', false]],
+          '10k': [[LONG, false]],
+          control: [['ci\u0000', false], ['ci\nx', false], ['\u009b31m', false]],
+          // A label is free text sent in a JSON body, never in a path.
+          dotdot: [['../', true]],
+          pct2f: [['%2F', true]],
+          at: [['deploy@ci', true]],
+          emoji: [[`${EMOJI} laptop`, true], ['👨‍👩‍👧 family', true]],
+        },
+      },
+      date: {
+        check: date,
+        cases: {
+          empty: [['', false]],
+          whitespace: [['   ', false]],
+          unicode: [['２０３０-01-01', false], ['٢٠٣٠-٠١-٠١', false]],
+          rtl: [[`2030-01-01${RTL}`, false], [`${RTL}2030-01-01`, false]],
+          '10k': [[`2030-01-01${' '.repeat(10_000)}`, true], [`${'2'.repeat(10_000)}-01-01`, false]],
+          control: [['2030-01-01\u0000', false], ['2030\u0000-01-01', false]],
+          dotdot: [['../2030-01-01', false]],
+          pct2f: [['2030%2F01%2F01', false]],
+          at: [['@2030-01-01', false]],
+          emoji: [[`2030-01-01${EMOJI}`, false]],
+        },
+      },
+      token: {
+        check: validateToken,
+        cases: {
+          empty: [['', false]],
+          whitespace: [['   ', false], ['abcdefghij klmnopqrstuvwxyz', false]],
+          unicode: [['abcdefghijklmnopé', false]],
+          rtl: [[`abcdefghijklmnop${RTL}`, false], [`${ARABIC}${ARABIC}${ARABIC}${ARABIC}`, false]],
+          '10k': [[LONG, false]],
+          control: [['abcdefghijklmnop\u0000', false], ['abcdefgh\u0007ijklmnop', false]],
+          // A token is an opaque printable ASCII string; the client never puts it into a URL.
+          dotdot: [['../../../../../../', true], ['../', false]],
+          pct2f: [['%2F%2F%2F%2F%2F%2F', true], ['%2F', false]],
+          at: [['abcdefgh@ijklmnop', true], ['@', false]],
+          emoji: [[`abcdefghijklmnop${EMOJI}`, false]],
+        },
+      },
+      password: {
+        check: validatePassword,
+        cases: {
+          empty: [['', true]],
+          whitespace: [['        ', false], [' password1', false]],
+          unicode: [['pässwörd-名前', true]],
+          rtl: [['كلمة-المرور-سرية', true], [`password${RTL}1`, false], ['pass\u200bword1', false]],
+          '10k': [[LONG, false]],
+          control: [['password\u0000', false], ['pass\nword1', false]],
+          // Passwords go in a JSON body: any visible characters are fine.
+          dotdot: [['../../../../', true]],
+          pct2f: [['%2F%2F%2F%2F', true]],
+          at: [['a/@b/@c/@d', true]],
+          emoji: [[EMOJI.repeat(8), true], [EMOJI.repeat(7), false], ['👨‍👩‍👧👨‍👩‍👧pass', true]],
+        },
+      },
+    };
+
+    for (const [name, { check, cases }] of Object.entries(matrix)) {
+      it(`${name}: ${CATEGORIES.join(', ')}`, () => {
+        for (const cat of CATEGORIES) {
+          assert.ok(cases[cat].length > 0, `${name} lacks category ${cat}`);
+          for (const [input, accepted] of cases[cat]) {
+            let r: string | undefined;
+            assert.doesNotThrow(() => {
+              r = check(input);
+            }, `${name} threw on ${cat}`);
+            if (accepted) valid(r, input);
+            else invalid(r, input);
+          }
+        }
+      });
+    }
+
+    it('accepted URLs normalize without "..", raw unicode or credentials', () => {
+      for (const u of ['https://wm.example.com/../admin', `https://${EMOJI}.example.com`, 'https://exämple.com', 'https://wm.example.com/@team', `https://wm.example.com/${EMOJI}`]) {
+        const n = normalizeInstanceUrl(u);
+        assert.ok(!n.includes('..'), n);
+        assert.match(n, /^[\x21-\x7e]+$/, n);
+        assert.ok(!new URL(n).username, n);
+      }
+    });
+  });
+
   describe('properties', () => {
     it('generated passwords pass validatePassword and have the asked length', () => {
       fc.assert(
