@@ -592,11 +592,14 @@ export async function exportUsers(s: Services, node?: UsersNode): Promise<void> 
   });
   if (!uri) return;
   const { text, count } = await withMutationProgress(vscode.l10n.t('Exporting the users of {0}…', c.workspace), async (signal) => {
-    const [members, instanceUsers] = await Promise.all([
+    // A superadmin's export also carries each member's company and superadmin flag (from the
+    // instance users); the instance users outside the workspace only when asked for.
+    const [members, allUsers] = await Promise.all([
       client.listMembers(c.workspace, { signal }),
-      state.instance ? client.listAllInstanceUsers({ signal }) : Promise.resolve(undefined),
+      me.super_admin ? client.listAllInstanceUsers({ signal }) : Promise.resolve(undefined),
     ]);
     const memberEmails = new Set(members.map((m) => m.email.toLowerCase()));
+    const instanceUsers = state.instance ? allUsers : allUsers?.filter((u) => memberEmails.has(u.email.toLowerCase()));
     const extra = instanceUsers?.filter((u) => !memberEmails.has(u.email.toLowerCase())).length ?? 0;
     return { text: exportUsersText(members, { format: state.format, ...(instanceUsers ? { instanceUsers } : {}) }), count: members.length + extra };
   });

@@ -43,8 +43,10 @@ const written = (file: string) => () => fs.existsSync(file) && fs.readFileSync(f
 const count = (reqs: EmulatorRequest[], method: string, p: string, status?: number) =>
   reqs.filter((r) => r.method === method && r.path === p && (status === undefined || r.status === status)).length;
 
+/** Report documents seen before this test (VS Code keeps closed documents around for a while). */
+let oldReports = new Set<string>();
 function reportDocuments(): vscode.TextDocument[] {
-  return vscode.workspace.textDocuments.filter((d) => d.uri.scheme === 'windmill-users-report');
+  return vscode.workspace.textDocuments.filter((d) => d.uri.scheme === 'windmill-users-report' && !oldReports.has(d.uri.toString()));
 }
 
 function readCsv(file: string): Record<string, string>[] {
@@ -70,6 +72,7 @@ describe('Bulk', function () {
 
   beforeEach(async () => {
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    oldReports = new Set(vscode.workspace.textDocuments.map((d) => d.uri.toString()));
     api = await freshStart();
     tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'windmill-bulk-'));
   });

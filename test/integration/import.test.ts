@@ -131,16 +131,33 @@ describe('Import from Windmill Extension Settings', () => {
   let settingsFile: string;
   let original: string | undefined;
 
-  /** Writes the user settings file and waits until VS Code has read it. */
+  /**
+   * Replaces the user settings file's text through an editor (as a person editing settings.json
+   * would), then waits until VS Code's configuration shows `windmill.token` as expected.
+   */
+  async function setUserSettingsText(text: string, expectedToken: unknown): Promise<void> {
+    try {
+      await fs.access(settingsFile);
+    } catch {
+      await fs.writeFile(settingsFile, '{}');
+    }
+    const doc = await vscode.workspace.openTextDocument(vscode.Uri.file(settingsFile));
+    if (doc.getText() !== text) {
+      const edit = new vscode.WorkspaceEdit();
+      edit.replace(doc.uri, new vscode.Range(doc.positionAt(0), doc.positionAt(doc.getText().length)), text);
+      assert.ok(await vscode.workspace.applyEdit(edit), 'edited settings.json');
+      assert.ok(await doc.save(), 'saved settings.json');
+    }
+    const deadline = Date.now() + 10_000;
+    while (vscode.workspace.getConfiguration().inspect('windmill.token')?.globalValue !== expectedToken) {
+      assert.ok(Date.now() < deadline, `VS Code did not apply the user settings: ${JSON.stringify(vscode.workspace.getConfiguration().inspect('windmill.token'))}`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+
   async function writeUserSettings(values: Record<string, unknown>): Promise<void> {
-    const current = original === undefined ? {} : JSON.parse(original.trim() === '' ? '{}' : original) as Record<string, unknown>;
-    const changed = new Promise<void>((resolve) => {
-      const sub = vscode.workspace.onDidChangeConfiguration((e) => {
-        if (e.affectsConfiguration('windmill')) { sub.dispose(); resolve(); }
-      });
-    });
-    await fs.writeFile(settingsFile, JSON.stringify({ ...current, ...values }, null, 2));
-    await Promise.race([changed, new Promise((r) => setTimeout(r, 5000))]);
+    const current = original === undefined || original.trim() === '' ? {} : JSON.parse(original) as Record<string, unknown>;
+    await setUserSettingsText(JSON.stringify({ ...current, ...values }, null, 2), values['windmill.token']);
   }
 
   async function readUserSettings(): Promise<Record<string, unknown>> {
@@ -152,12 +169,14 @@ describe('Import from Windmill Extension Settings', () => {
     // <user data>/User/globalStorage/<extension id> -> <user data>/User/settings.json
     settingsFile = path.join(api.globalStorageUri.fsPath, '..', '..', 'settings.json');
     original = await fs.readFile(settingsFile, 'utf8').catch(() => undefined);
-    console.log('DEBUG settings', settingsFile, original, JSON.stringify(await fs.readdir(path.dirname(settingsFile)).catch((e) => String(e))), api.globalStorageUri.toString());
   });
   beforeEach(async () => { api = await freshStart(); });
   afterEach(async () => {
+    await setUserSettingsText(original ?? '{}', undefined);
+  });
+  after(async () => {
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
     if (original === undefined) await fs.rm(settingsFile, { force: true });
-    else await fs.writeFile(settingsFile, original);
   });
 
   it('imports main and the additional workspaces, then with consent removes the imported plaintext tokens', async () => {

@@ -308,6 +308,89 @@ describe('WindmillClient', () => {
     });
   });
 
+  describe('path segments stay one segment', () => {
+    // What the server would see: the request path as the (Mock)Agent receives it.
+    const hostileUsernames = ['../admin', 'a/b', '%2F', '..%2Fadmin', '%2e%2e', 'a?b=1', 'a#frag', 'a b', 'a\\b', '@admin', 'عليّ', '😀', '.hidden', '...'];
+    const hostileEmails = ['a+b@x.com', 'a/b@x.com', '../@x.com', 'a%2Fb@x.com', 'a?x@y.com', 'a#b@x.com', 'josé@exämple.de'];
+
+    /** The last segment of `full` (query cut) decodes back to exactly `value`, and it is one segment. */
+    function assertOneSegment(full: string, prefix: string, value: string): void {
+      const p = full.split('?')[0];
+      assert.ok(p.startsWith(prefix), `${p} does not start with ${prefix}`);
+      const last = p.slice(prefix.length);
+      assert.ok(!last.includes('/'), `${JSON.stringify(value)} became more than one segment: ${p}`);
+      assert.ok(!last.includes('?') && !last.includes('#'), p);
+      assert.doesNotMatch(last, /^\.{1,2}$/, p);
+      assert.equal(decodeURIComponent(last), value);
+    }
+
+    it('usernames like ../admin, a/b and %2F in getMember, updateMember and removeMember', async () => {
+      const { client, calls, on } = setup();
+      for (const u of hostileUsernames) {
+        const enc = encodeURIComponent(u);
+        on('GET', `/api/w/demo/users/get/${enc}`, 200, { username: u, email: 'x@y.z' });
+        on('POST', `/api/w/demo/users/update/${enc}`, 200, 'ok');
+        on('DELETE', `/api/w/demo/users/delete/${enc}`, 200, 'ok');
+        assert.equal((await client.getMember('demo', u)).username, u);
+        await client.updateMember('demo', u, { disabled: true });
+        await client.removeMember('demo', u);
+      }
+      assert.equal(calls.length, hostileUsernames.length * 3);
+      calls.forEach((c, i) => {
+        const u = hostileUsernames[Math.floor(i / 3)];
+        const prefix = ['/api/w/demo/users/get/', '/api/w/demo/users/update/', '/api/w/demo/users/delete/'][i % 3];
+        assertOneSegment(c.path, prefix, u);
+      });
+      assert.equal(calls[0].path, '/api/w/demo/users/get/..%2Fadmin');
+      assert.equal(calls[3].path, '/api/w/demo/users/get/a%2Fb');
+      assert.equal(calls[6].path, '/api/w/demo/users/get/%252F');
+    });
+
+    it('emails: "+" and "@" are encoded (a+b@x.com -> a%2Bb%40x.com), "/" cannot split the path', async () => {
+      const { client, calls, on } = setup();
+      for (const e of hostileEmails) {
+        const enc = encodeURIComponent(e);
+        on('DELETE', `/api/users/delete/${enc}`, 200, 'deleted');
+        on('POST', `/api/users/update/${enc}`, 200, 'ok');
+        on('POST', `/api/users/set_password_of/${enc}`, 200, 'ok');
+        on('POST', `/api/users/rename/${enc}`, 200, 'ok');
+        await client.deleteUser(e);
+        await client.updateInstanceUser(e, { disabled: true });
+        await client.setPassword(e, 'a-long-password');
+        await client.renameUser(e, 'newname');
+      }
+      assert.equal(calls.length, hostileEmails.length * 4);
+      calls.forEach((c, i) => {
+        const e = hostileEmails[Math.floor(i / 4)];
+        const prefix = ['/api/users/delete/', '/api/users/update/', '/api/users/set_password_of/', '/api/users/rename/'][i % 4];
+        assertOneSegment(c.path, prefix, e);
+      });
+      assert.equal(calls[0].path, '/api/users/delete/a%2Bb%40x.com');
+      assert.equal(calls[4].path, '/api/users/delete/a%2Fb%40x.com');
+    });
+
+    it('workspace ids and token prefixes are encoded the same way', async () => {
+      const { client, calls, on } = setup();
+      on('GET', `/api/w/${encodeURIComponent('../x')}/users/list`, 200, []);
+      on('DELETE', `/api/users/tokens/delete/${encodeURIComponent('ab/../cd')}`, 200, 'deleted');
+      await client.listMembers('../x');
+      await client.deleteToken('ab/../cd');
+      assert.equal(calls[0].path.split('?')[0], '/api/w/..%2Fx/users/list');
+      assertOneSegment(calls[1].path, '/api/users/tokens/delete/', 'ab/../cd');
+    });
+
+    it('"." and ".." alone are refused before anything is sent', async () => {
+      const { client, calls } = setup();
+      for (const bad of ['.', '..']) {
+        await assert.rejects(client.getMember('demo', bad), TypeError);
+        await assert.rejects(client.removeMember(bad, 'bob'), TypeError);
+        await assert.rejects(client.deleteUser(bad), TypeError);
+        await assert.rejects(client.deleteToken(bad), TypeError);
+      }
+      assert.equal(calls.length, 0);
+    });
+  });
+
   describe('lenient parsing', () => {
     it('parses real-shaped member rows and derives roles', async () => {
       const { client, on } = setup();
