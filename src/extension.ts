@@ -6,6 +6,7 @@
 // `WindmillUsersTestApi`, used by test/integration:
 //   setPrompter(p)  replaces the Prompter every flow uses (the tests pass a scripted one);
 //   setBrowser(b)   replaces the Browser seam (openExternal / asExternalUri; undefined = the real one);
+//   setSettings(s)  replaces the settings seam of the imports (undefined = vscode.workspace.getConfiguration());
 //   tree            the Users tree's data provider (getChildren / getTreeItem / load);
 //   connections     the connection store (list / get / getToken / save / remove);
 //   globalState     the extension's globalState (tests prove no token is in it);
@@ -20,16 +21,18 @@ import { ClientFactory } from './connections/clients';
 import { UsersTreeProvider } from './tree/provider';
 import { ErrorReporter } from './ui/errors';
 import { VsCodePrompter, type Prompter } from './ui/prompter';
-import { VsCodeBrowser, type Browser } from './ui/browser';
+import { VsCodeBrowser, VsCodeSettings, type Browser, type SettingsAccess } from './ui/browser';
 import { ReportDocuments } from './ui/reportDocuments';
 import { VIEW_ID } from './ui/constants';
 import { registerCommands } from './commands';
+import { addDevConnection } from './connections/devConnection';
 import type { Services } from './commands/services';
 import { cancelRunningBulk } from './commands/bulkRuns';
 
 export interface WindmillUsersTestApi {
   setPrompter(prompter: Prompter): void;
   setBrowser(browser: Browser | undefined): void;
+  setSettings(settings: SettingsAccess | undefined): void;
   readonly tree: UsersTreeProvider;
   readonly connections: ConnectionStore;
   readonly globalState: vscode.Memento;
@@ -49,16 +52,19 @@ export function activate(context: vscode.ExtensionContext): WindmillUsersTestApi
     store, clients, tree, log, reports,
     prompter: new VsCodePrompter(),
     browser: new VsCodeBrowser(),
+    settings: new VsCodeSettings(),
     errors: new ErrorReporter(() => services.prompter, log),
   };
   const view = vscode.window.createTreeView(VIEW_ID, { treeDataProvider: tree, showCollapseAll: true, canSelectMany: true });
   context.subscriptions.push(log, store, tree, reports, view, ...registerCommands(services));
   log.info(`Windmill Users activated (${vscode.ExtensionMode[context.extensionMode]} mode)`);
+  void addDevConnection(services, context.extensionMode);
 
   if (context.extensionMode !== vscode.ExtensionMode.Test) return undefined;
   return {
     setPrompter: (prompter) => { services.prompter = prompter; },
     setBrowser: (browser) => { services.browser = browser ?? new VsCodeBrowser(); },
+    setSettings: (settings) => { services.settings = settings ?? new VsCodeSettings(); },
     tree,
     connections: store,
     globalState: context.globalState,

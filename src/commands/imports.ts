@@ -14,6 +14,7 @@ import { ConnectionCheckError, saveCheckedConnection } from '../connections/flow
 import { hostOf } from '../connections/store';
 import { validateInstanceUrl, validateWorkspaceId } from '../validation';
 import { isCancellation } from '../ui/errors';
+import type { SettingsAccess } from '../ui/browser';
 import { withMutationProgress, type Services } from './services';
 
 interface Source {
@@ -150,8 +151,7 @@ function scopes(): { target: vscode.ConfigurationTarget; name: string; pick: (i:
 }
 
 /** Where the given token values are written in settings (user and workspace scope). */
-function findTokens(tokens: Set<string>): TokenLocation[] {
-  const config = vscode.workspace.getConfiguration();
+function findTokens(config: SettingsAccess, tokens: Set<string>): TokenLocation[] {
   const out: TokenLocation[] = [];
   for (const sc of scopes()) {
     const value = sc.pick(config.inspect(SETTING_TOKEN));
@@ -171,8 +171,7 @@ function tokenOf(item: unknown): string | undefined {
 }
 
 /** Removes the given token values from one place; other entries and fields stay as they were. */
-async function removeTokens(loc: TokenLocation, tokens: Set<string>): Promise<void> {
-  const config = vscode.workspace.getConfiguration();
+async function removeTokens(config: SettingsAccess, loc: TokenLocation, tokens: Set<string>): Promise<void> {
   if (loc.key === SETTING_TOKEN) {
     await config.update(SETTING_TOKEN, undefined, loc.target);
     return;
@@ -190,7 +189,7 @@ async function removeTokens(loc: TokenLocation, tokens: Set<string>): Promise<vo
 }
 
 export async function importExtensionSettings(s: Services): Promise<void> {
-  const config = vscode.workspace.getConfiguration();
+  const config = s.settings;
   const read = profilesFromExtensionSettings((key) => config.get(key));
   if (read.profiles.length === 0 && read.problems.length === 0) {
     read.problems.push({ message: vscode.l10n.t('No Windmill extension settings were found ({0}, {1}).', SETTING_TOKEN, SETTING_ADDITIONAL) });
@@ -206,7 +205,7 @@ export async function importExtensionSettings(s: Services): Promise<void> {
 
   // Only tokens now safely in SecretStorage are offered for removal: nothing can be lost.
   const imported = new Set(outcome.imported.map((p) => p.token.trim()));
-  const locations = findTokens(imported);
+  const locations = findTokens(config, imported);
   if (locations.length === 0) return;
   const remove = vscode.l10n.t('Remove from Settings');
   const where = locations.map((l) => `${l.key} (${l.scope})`).join(', ');
@@ -224,7 +223,7 @@ export async function importExtensionSettings(s: Services): Promise<void> {
   const failed: string[] = [];
   for (const loc of locations) {
     try {
-      await removeTokens(loc, imported);
+      await removeTokens(config, loc, imported);
       s.log.info(`Removed the imported token(s) from ${loc.key} in ${loc.scope}`);
     } catch (e) {
       s.log.error(`Could not remove the token(s) from ${loc.key} in ${loc.scope}`, e);

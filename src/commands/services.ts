@@ -10,7 +10,7 @@ import type { Log } from '../log';
 import type { ErrorReporter } from '../ui/errors';
 import type { Prompter } from '../ui/prompter';
 import type { ReportDocuments } from '../ui/reportDocuments';
-import type { Browser } from '../ui/browser';
+import type { Browser, SettingsAccess } from '../ui/browser';
 import { Cancelled, choose } from '../ui/steps';
 import { Commands } from '../ui/constants';
 
@@ -25,6 +25,8 @@ export interface Services {
   prompter: Prompter;
   /** Opens URLs outside VS Code (browser sign-in); the integration tests swap it too. */
   browser: Browser;
+  /** Settings of other extensions (imports); the integration tests swap it too. */
+  settings: SettingsAccess;
 }
 
 /**

@@ -19,3 +19,29 @@ export class VsCodeBrowser implements Browser {
     return vscode.env.asExternalUri(uri);
   }
 }
+
+/**
+ * The settings the imports read and (with consent) clean: another extension's keys (windmill.*).
+ * `VsCodeSettings` is vscode.workspace.getConfiguration(); the integration tests swap in an
+ * in-memory one, because without the official Windmill extension those keys are unregistered, and
+ * VS Code neither shows nor writes unregistered keys.
+ */
+export interface SettingsAccess {
+  get(key: string): unknown;
+  inspect(key: string): { globalValue?: unknown; workspaceValue?: unknown } | undefined;
+  update(key: string, value: unknown, target: vscode.ConfigurationTarget): Thenable<void>;
+}
+
+export class VsCodeSettings implements SettingsAccess {
+  get(key: string): unknown {
+    return vscode.workspace.getConfiguration().get(key);
+  }
+
+  inspect(key: string): { globalValue?: unknown; workspaceValue?: unknown } | undefined {
+    return vscode.workspace.getConfiguration().inspect(key);
+  }
+
+  update(key: string, value: unknown, target: vscode.ConfigurationTarget): Thenable<void> {
+    return vscode.workspace.getConfiguration().update(key, value, target);
+  }
+}
