@@ -442,6 +442,26 @@ async function requestCounts(emu, o, undici, WindmillClient, token, configDir) {
 // ---------------------------------------------------------------------------------------------
 // Table
 
+/** Runs test/bench/hostProbe.ts as the extension-tests entry of a real VS Code host, `runs` times. */
+async function benchHost(emu, o, token, runs) {
+  const probe = join(outDir, 'test', 'bench', 'hostProbe.js');
+  const results = join(tmpdir(), `windmill-bench-host-${process.pid}.json`);
+  const { ensureHost } = await import('./host-install.mjs');
+  ensureHost();
+  const out = [];
+  for (let i = 0; i < runs; i++) {
+    await emu.reset(o.members);
+    rmSync(results, { force: true });
+    const r = spawnSync(process.execPath, [join(root, 'scripts', 'vscode-host.mjs'), `--extensionDevelopmentPath=${root}`, `--extensionTestsPath=${probe}`], {
+      cwd: root, encoding: 'utf8', env: { ...process.env, WINDMILL_BENCH_RESULTS: results, WINDMILL_EMULATOR_URL: emu.url, WINDMILL_BENCH_TOKEN: token },
+    });
+    if (!existsSync(results)) return { error: `host run ${i + 1} wrote no results (exit ${r.status}): ${(r.stderr || r.stdout).slice(-400)}` };
+    out.push(JSON.parse(readFileSync(results, 'utf8')));
+  }
+  rmSync(results, { force: true });
+  return { runs: out };
+}
+
 function table(headers, rows) {
   const w = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => String(r[i]).length)));
   const line = (cells) => `| ${cells.map((c, i) => String(c).padEnd(w[i])).join(' | ')} |`;
@@ -490,10 +510,15 @@ async function main() {
   results.push(['activation', 'require() bundle, fresh process (proxy)', `${ms(median(reqMs))}${spread(reqMs)}`]);
   results.push(['activation', 'undici loaded at require time', `${undiciLoaded ? 'YES (must not)' : 'no'}${probeOk ? '' : ' (probe self-check FAILED: cannot tell)'}`]);
   if (probes[0].modules.length) results.push(['activation', 'modules required at load', probes[0].modules.join(', ')]);
-  // TODO(issue 6): activation measured inside the real extension host (code-server), and host memory.
-  results.push(['activation', 'activation in host', 'not measured yet']);
-
   const emu = await startEmulatorProcess();
+  progress(`activation and a ${o.members}-member refresh inside a real VS Code host (code-server) × ${Math.min(o.runs, 3)}`);
+  const host = await benchHost(emu, o, token, Math.min(o.runs, 3));
+  if (host.error) {
+    results.push(['activation', 'activation in host', `failed: ${host.error}`]);
+  } else {
+    const act = host.runs.map((r) => r.activateMs);
+    results.push(['activation', 'activate() in the real host (production bundle)', `${ms(median(act))}${spread(act)}`]);
+  }
   const configDir = mkdtempSync(join(tmpdir(), 'wmill-bench-config-'));
   try {
     // b. Refresh
@@ -504,7 +529,13 @@ async function main() {
     results.push(['refresh', 'request + parse', ms(median(r.req.map((x, i) => x + r.parse[i]))),]);
     results.push(['refresh', 'tree build', r.builder.fn ? `${ms(median(r.tree))} (${r.builder.name})${spread(r.tree)}` : `n/a (${r.builder.note})`]);
     results.push(['refresh', 'bytes on the wire', `${bytes(r.wire.read)} in (${r.wire.read} B), ${bytes(r.wire.written)} out`]);
-    results.push(['refresh', 'host memory before / after', 'not measured yet']);
+    if (!host.error) {
+      const h = host.runs;
+      const mb = (n) => `${(n / 1024 / 1024).toFixed(1)} MiB`;
+      results.push(['refresh', `in host: load ${h[0].members} members (request + parse + group)`, `${ms(median(h.map((r) => r.loadMs)))}${spread(h.map((r) => r.loadMs))}`]);
+      results.push(['refresh', 'in host: build every member node + TreeItem', `${ms(median(h.map((r) => r.nodesMs)))}${spread(h.map((r) => r.nodesMs))}`]);
+      results.push(['refresh', 'host memory (heap used) before / after', `${mb(median(h.map((r) => r.heapBefore)))} / ${mb(median(h.map((r) => r.heapAfter)))} (rss ${mb(median(h.map((r) => r.rssBefore)))} / ${mb(median(h.map((r) => r.rssAfter)))})`]);
+    }
 
     // c. Bulk add
     progress(`bulk add: ${o.bulkUsers} users through the extension's path × ${o.runs}`);
