@@ -11,6 +11,9 @@ export const GROUP_ORDER: readonly GroupKind[] = ['admins', 'developers', 'opera
 export type Grouping = 'role' | 'flat';
 export const GROUPINGS: readonly Grouping[] = ['role', 'flat'];
 
+/** The caller's rights in the workspace: `admin` (workspace admin or instance superadmin) or `member`. */
+export type Access = 'admin' | 'member';
+
 export interface GroupModel {
   readonly kind: GroupKind;
   /** The members of the group that match the filter, sorted by email. */

@@ -3,25 +3,30 @@
 import * as vscode from 'vscode';
 import type { Member, Role } from '../windmill/types';
 import { hostOf, type ConnectionInfo } from '../connections/store';
+import type { Access, GroupKind } from './model';
+import { InviteNode, InvitesNode, NoticeNode, inviteItem, invitesItem, noticeItem } from './inviteNodes';
+import { isSectionTreeNode, sectionTreeItem, type SectionTreeNode } from './sections';
+import { editionShort, editionText } from '../connections/edition';
 
-export type GroupKind = 'admins' | 'developers' | 'operators' | 'disabled';
-export const GROUP_ORDER: readonly GroupKind[] = ['admins', 'developers', 'operators', 'disabled'];
+export { GROUP_ORDER, groupOf, type GroupKind } from './model';
 
 export class ConnectionNode {
   readonly kind = 'connection';
-  constructor(readonly connection: ConnectionInfo) {}
+  /** `access`: the caller's rights in the workspace, once known (the first load asks). */
+  constructor(readonly connection: ConnectionInfo, readonly access?: Access) {}
   get id(): string { return `connection/${this.connection.id}`; }
 }
 
 export class GroupNode {
   readonly kind = 'group';
-  constructor(readonly connection: ConnectionInfo, readonly group: GroupKind, readonly members: readonly Member[]) {}
+  /** `members`: those shown (matching the filter); `total`: the group's size without the filter. */
+  constructor(readonly connection: ConnectionInfo, readonly group: GroupKind, readonly members: readonly Member[], readonly total = members.length) {}
   get id(): string { return `connection/${this.connection.id}/group/${this.group}`; }
 }
 
 export class MemberNode {
   readonly kind = 'member';
-  constructor(readonly connection: ConnectionInfo, readonly member: Member) {}
+  constructor(readonly connection: ConnectionInfo, readonly member: Member, readonly access?: Access) {}
   get id(): string { return `connection/${this.connection.id}/user/${this.member.username}`; }
 }
 
@@ -31,17 +36,8 @@ export class ErrorNode {
   get id(): string { return `connection/${this.connection.id}/error`; }
 }
 
-export type UsersNode = ConnectionNode | GroupNode | MemberNode | ErrorNode;
-
-/** Which group a member belongs to: disabled members only in Disabled, the others by role. */
-export function groupOf(member: Member): GroupKind {
-  if (member.disabled) return 'disabled';
-  return roleGroup(member.role);
-}
-
-function roleGroup(role: Role): GroupKind {
-  return role === 'admin' ? 'admins' : role === 'operator' ? 'operators' : 'developers';
-}
+export type UsersNode = ConnectionNode | GroupNode | MemberNode | ErrorNode | InvitesNode | InviteNode | NoticeNode | SectionTreeNode;
+export { InviteNode, InvitesNode, NoticeNode };
 
 export function groupLabel(group: GroupKind): string {
   switch (group) {
@@ -64,10 +60,14 @@ const ROLE_ICON: Record<Role, string> = { admin: 'shield', developer: 'person', 
 const GROUP_ICON: Record<GroupKind, string> = { admins: 'shield', developers: 'person', operators: 'play-circle', disabled: 'circle-slash' };
 
 export function toTreeItem(node: UsersNode): vscode.TreeItem {
+  if (isSectionTreeNode(node)) return sectionTreeItem(node);
   switch (node.kind) {
     case 'connection': return connectionItem(node);
     case 'group': return groupItem(node);
     case 'member': return memberItem(node);
+    case 'invites': return invitesItem(node);
+    case 'invite': return inviteItem(node);
+    case 'notice': return noticeItem(node);
     default: return errorItem(node);
   }
 }
@@ -76,15 +76,15 @@ function connectionItem(node: ConnectionNode): vscode.TreeItem {
   const c = node.connection;
   const item = new vscode.TreeItem(c.label, vscode.TreeItemCollapsibleState.Expanded);
   item.id = node.id;
-  item.description = `${hostOf(c)} · ${c.email}`;
+  item.description = [hostOf(c), c.email, editionShort(c)].filter(Boolean).join(' · ');
   item.iconPath = new vscode.ThemeIcon('server');
-  item.contextValue = `windmillUsers.connection${c.superAdmin ? ':superadmin' : ''}`;
+  item.contextValue = `windmillUsers.connection${c.superAdmin ? ':superadmin' : ''}${node.access ? `:${node.access}` : ''}${c.edition === 'CE' ? ':ce' : ''}`;
   const md = new vscode.MarkdownString();
   row(md, vscode.l10n.t('Workspace'), c.workspace);
   row(md, vscode.l10n.t('Instance'), c.remote);
   row(md, vscode.l10n.t('Signed in as'), c.email);
   row(md, vscode.l10n.t('Superadmin'), c.superAdmin ? vscode.l10n.t('yes') : vscode.l10n.t('no'));
-  if (c.edition || c.version) row(md, vscode.l10n.t('Windmill'), [c.edition, c.version].filter(Boolean).join(' '));
+  if (c.edition || c.version) row(md, vscode.l10n.t('Windmill'), editionText(c) ?? [c.edition, c.version].filter(Boolean).join(' '));
   item.tooltip = md;
   item.accessibilityInformation = { label: vscode.l10n.t('Connection {0} on {1} as {2}', c.label, hostOf(c), c.email) };
   return item;
@@ -94,11 +94,18 @@ function groupItem(node: GroupNode): vscode.TreeItem {
   const state = node.group === 'disabled' ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.Expanded;
   const item = new vscode.TreeItem(groupLabel(node.group), state);
   item.id = node.id;
-  item.description = String(node.members.length);
+  const filtered = node.members.length !== node.total;
+  item.description = filtered ? vscode.l10n.t('{0} of {1}', node.members.length, node.total) : String(node.total);
   item.iconPath = new vscode.ThemeIcon(GROUP_ICON[node.group]);
   item.contextValue = `windmillUsers.group:${node.group}`;
-  item.tooltip = vscode.l10n.t('{0}: {1}', groupLabel(node.group), node.members.length);
-  item.accessibilityInformation = { label: vscode.l10n.t('{0}, {1} members', groupLabel(node.group), node.members.length) };
+  item.tooltip = filtered
+    ? vscode.l10n.t('{0}: {1} of {2} match the filter', groupLabel(node.group), node.members.length, node.total)
+    : vscode.l10n.t('{0}: {1}', groupLabel(node.group), node.total);
+  item.accessibilityInformation = {
+    label: filtered
+      ? vscode.l10n.t('{0}, {1} of {2} members', groupLabel(node.group), node.members.length, node.total)
+      : vscode.l10n.t('{0}, {1} members', groupLabel(node.group), node.total),
+  };
   return item;
 }
 
@@ -111,7 +118,7 @@ function memberItem(node: MemberNode): vscode.TreeItem {
     ? new vscode.ThemeIcon('circle-slash', new vscode.ThemeColor('disabledForeground'))
     : new vscode.ThemeIcon(m.is_service_account ? 'robot' : ROLE_ICON[m.role]);
   const self = m.email === node.connection.email;
-  item.contextValue = ['windmillUsers.user', m.role, m.disabled ? 'disabled' : '', self ? 'self' : ''].filter(Boolean).join(':');
+  item.contextValue = ['windmillUsers.user', m.role, m.disabled ? 'disabled' : '', self ? 'self' : '', node.access === 'member' ? 'readonly' : ''].filter(Boolean).join(':');
   const md = new vscode.MarkdownString();
   row(md, vscode.l10n.t('Email'), m.email);
   row(md, vscode.l10n.t('Username'), m.username);

@@ -3,24 +3,34 @@
 // progress shown in the view; a newer refresh aborts an older load (AbortSignal down to undici).
 // A failed load becomes one error node (no popup).
 import * as vscode from 'vscode';
-import type { Member } from '../windmill/types';
+import { deriveRole, type Invite, type Member } from '../windmill/types';
 import type { ConnectionInfo, ConnectionStore } from '../connections/store';
 import type { ClientFactory } from '../connections/clients';
 import type { Log } from '../log';
 import { describeError } from '../ui/errors';
 import { ContextKeys, VIEW_ID } from '../ui/constants';
-import { ConnectionNode, ErrorNode, GROUP_ORDER, GroupNode, MemberNode, groupOf, toTreeItem, type UsersNode } from './nodes';
+import { ConnectionNode, ErrorNode, toTreeItem, type UsersNode } from './nodes';
+import type { Access, Grouping } from './model';
+import { MembersView, loadMembersData, type MembersData } from './membersView';
+import { SectionsModel, isSectionTreeNode } from './sections';
 
 type LoadState =
   | { status: 'loading'; promise: Promise<void>; controller: AbortController }
-  | { status: 'loaded'; members: Member[] }
+  | { status: 'loaded'; members: Member[]; data: MembersData; view?: MembersView }
   | { status: 'error'; message: string };
 
 export class UsersTreeProvider implements vscode.TreeDataProvider<UsersNode>, vscode.Disposable {
   private readonly emitter = new vscode.EventEmitter<UsersNode | undefined | void>();
   readonly onDidChangeTreeData = this.emitter.event;
   private readonly cache = new Map<string, LoadState>();
-  private readonly subscriptions: vscode.Disposable[] = [this.emitter];
+  /** The caller's role per connection id: asked with the first load, kept across refreshes. */
+  private readonly access = new Map<string, Access>();
+  private filterText = '';
+  private groupingMode: Grouping = 'role';
+  private readonly filterEmitter = new vscode.EventEmitter<void>();
+  /** Fires when the filter or the grouping changes (the view's description follows it). */
+  readonly onDidChangeFilter = this.filterEmitter.event;
+  private readonly subscriptions: vscode.Disposable[] = [this.emitter, this.filterEmitter];
 
   constructor(
     private readonly store: ConnectionStore,
@@ -28,9 +38,15 @@ export class UsersTreeProvider implements vscode.TreeDataProvider<UsersNode>, vs
     private readonly log: Log,
   ) {
     // The context key follows the store even while the view is hidden (welcome view, menus).
-    this.subscriptions.push(store.onDidChange(() => { this.refresh(); void this.updateContextKeys(); }));
+    this.subscriptions.push(store.onDidChange(() => { this.forgetRemovedConnections(); this.refresh(); void this.updateContextKeys(); }));
     void this.updateContextKeys();
+    // The "Instance Users" and "Tokens" sections under each connection (src/tree/sections.ts).
+    this.sections = new SectionsModel(store, clients, log);
+    this.subscriptions.push(this.sections, this.sections.onDidChange(() => this.emitter.fire()));
   }
+
+  /** The per-connection sections "Instance Users" and "Tokens" (their own load states). */
+  readonly sections: SectionsModel;
 
   getTreeItem(node: UsersNode): vscode.TreeItem {
     return toTreeItem(node);
@@ -40,21 +56,116 @@ export class UsersTreeProvider implements vscode.TreeDataProvider<UsersNode>, vs
     if (!node) {
       const connections = this.store.list().sort((a, b) => a.label.localeCompare(b.label) || a.remote.localeCompare(b.remote));
       void this.updateContextKeys(connections.length);
-      return connections.map((c) => new ConnectionNode(c));
+      return connections.map((c) => new ConnectionNode(c, this.access.get(c.id)));
     }
+    if (isSectionTreeNode(node)) return this.sections.getChildren(node);
     switch (node.kind) {
-      case 'connection': return this.connectionChildren(node.connection);
-      case 'group': return node.members.map((m) => new MemberNode(node.connection, m));
+      case 'connection': return [...await this.connectionChildren(node.connection), ...this.sections.roots(node.connection)];
+      case 'group': return this.viewOf(node.connection.id)?.membersOf(node) ?? [];
+      case 'invites': return this.viewOf(node.connection.id)?.invitesOf(node) ?? [];
       default: return [];
     }
   }
 
   getParent(node: UsersNode): UsersNode | undefined {
+    if (isSectionTreeNode(node)) return this.sections.getParent(node) ?? new ConnectionNode(node.connection, this.access.get(node.connection.id));
     switch (node.kind) {
       case 'connection': return undefined;
-      case 'member': return new GroupNode(node.connection, groupOf(node.member), this.membersOf(node.connection.id) ?? []);
-      default: return new ConnectionNode(node.connection);
+      case 'member':
+      case 'invite': return this.viewOf(node.connection.id)?.parentOf(node) ?? new ConnectionNode(node.connection, this.access.get(node.connection.id));
+      default: return new ConnectionNode(node.connection, this.access.get(node.connection.id));
     }
+  }
+
+  /** The text filter on email / username / name ('' = none). */
+  get filter(): string {
+    return this.filterText;
+  }
+
+  get grouping(): Grouping {
+    return this.groupingMode;
+  }
+
+  /** Filters what is loaded (no request); the views are rebuilt from the cached members. */
+  setFilter(text: string): void {
+    const next = text.trim();
+    if (next === this.filterText) return;
+    this.filterText = next;
+    this.invalidateViews();
+    this.filterEmitter.fire();
+  }
+
+  setGrouping(grouping: Grouping): void {
+    if (grouping === this.groupingMode) return;
+    this.groupingMode = grouping;
+    this.invalidateViews();
+    this.filterEmitter.fire();
+  }
+
+  /** The caller's rights in a connection's workspace, once a load has told. */
+  accessOf(connectionId: string): Access | undefined {
+    return this.access.get(connectionId);
+  }
+
+  /** The pending invites of a connection as last loaded (undefined: not loaded, or not listed). */
+  invitesOf(connectionId: string): Invite[] | undefined {
+    const state = this.cache.get(connectionId);
+    return state?.status === 'loaded' ? state.data.invites : undefined;
+  }
+
+  /**
+   * Applies a change the server accepted to the cached member (no request): the member moves to
+   * its new group. Returns false when the connection is not loaded or the member is not in it
+   * (then the caller refreshes).
+   */
+  patchMember(connectionId: string, username: string, patch: { is_admin?: boolean; operator?: boolean; disabled?: boolean }): boolean {
+    const state = this.cache.get(connectionId);
+    if (state?.status !== 'loaded') return false;
+    const i = state.members.findIndex((m) => m.username === username);
+    if (i < 0) return false;
+    const old = state.members[i];
+    const is_admin = patch.is_admin ?? old.is_admin;
+    const operator = patch.operator ?? old.operator;
+    const updated: Member = { ...old, is_admin, operator, disabled: patch.disabled ?? old.disabled, role: deriveRole(is_admin, operator) };
+    state.members[i] = updated;
+    const connection = this.store.get(connectionId);
+    if (connection && updated.email === connection.email && !connection.superAdmin) {
+      // The caller changed their own role: what they may do changes with it.
+      const access: Access = updated.is_admin && !updated.disabled ? 'admin' : 'member';
+      state.data.access = access;
+      this.access.set(connectionId, access);
+    }
+    state.view = undefined;
+    this.emitter.fire();
+    return true;
+  }
+
+  /** Replaces the cached pending invites of a connection (after a re-list); no request. */
+  setInvites(connectionId: string, invites: Invite[]): void {
+    const state = this.cache.get(connectionId);
+    if (state?.status !== 'loaded') return;
+    state.data.invites = invites;
+    state.view = undefined;
+    this.emitter.fire();
+  }
+
+  private viewOf(connectionId: string): MembersView | undefined {
+    const state = this.cache.get(connectionId);
+    if (state?.status !== 'loaded') return undefined;
+    const connection = this.store.get(connectionId);
+    if (!connection) return undefined;
+    state.view ??= new MembersView(connection, state.data, this.filterText, this.groupingMode);
+    return state.view;
+  }
+
+  private invalidateViews(): void {
+    for (const state of this.cache.values()) if (state.status === 'loaded') state.view = undefined;
+    this.emitter.fire();
+  }
+
+  private forgetRemovedConnections(): void {
+    const ids = new Set(this.store.list().map((c) => c.id));
+    for (const id of [...this.access.keys()]) if (!ids.has(id)) this.access.delete(id);
   }
 
   /** The members of a connection as last loaded, if loaded. */
@@ -74,6 +185,7 @@ export class UsersTreeProvider implements vscode.TreeDataProvider<UsersNode>, vs
       if (state?.status === 'loading') state.controller.abort();
       this.cache.delete(id);
     }
+    this.sections.forget(connectionId);
     this.emitter.fire();
   }
 
@@ -97,14 +209,7 @@ export class UsersTreeProvider implements vscode.TreeDataProvider<UsersNode>, vs
     const state = await this.load(connection);
     if (state.status === 'error') return [new ErrorNode(connection, state.message)];
     if (state.status !== 'loaded') return [];
-    const byGroup = new Map<string, Member[]>();
-    for (const m of state.members) {
-      const g = groupOf(m);
-      byGroup.set(g, [...(byGroup.get(g) ?? []), m]);
-    }
-    return GROUP_ORDER
-      .filter((g) => (byGroup.get(g)?.length ?? 0) > 0)
-      .map((g) => new GroupNode(connection, g, (byGroup.get(g) ?? []).sort((a, b) => a.email.localeCompare(b.email))));
+    return this.viewOf(connection.id)?.children ?? [];
   }
 
   private fetch(connection: ConnectionInfo, controller: AbortController): Promise<void> {
@@ -112,9 +217,16 @@ export class UsersTreeProvider implements vscode.TreeDataProvider<UsersNode>, vs
       let next: LoadState;
       try {
         const client = await this.clients.forConnection(connection);
-        const members = await client.listMembers(connection.workspace, { signal: controller.signal });
-        next = { status: 'loaded', members };
-        this.log.info(`Loaded ${members.length} members of ${connection.workspace} (${connection.remote})`);
+        const known = this.access.get(connection.id);
+        const data = await loadMembersData(client, connection, known, controller.signal, this.log);
+        const { members } = data;
+        next = { status: 'loaded', members, data };
+        if (data.access && data.access !== known && !controller.signal.aborted) {
+          this.access.set(connection.id, data.access);
+          // The connection node's contextValue carries the role: redraw it once the role is known.
+          queueMicrotask(() => this.emitter.fire());
+        }
+        this.log.info(`Loaded ${members.length} members${data.invites ? ` and ${data.invites.length} pending invites` : ''} of ${connection.workspace} (${connection.remote})`);
       } catch (e) {
         if (controller.signal.aborted) return; // superseded by a refresh: the new load decides
         const message = describeError(e);

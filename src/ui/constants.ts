@@ -16,12 +16,27 @@ export const Commands = {
   signInWithBrowser: 'windmillUsers.signInWithBrowser',
   importCliProfiles: 'windmillUsers.importCliProfiles',
   importExtensionSettings: 'windmillUsers.importExtensionSettings',
+  changeRole: 'windmillUsers.changeRole',
+  makeAdmin: 'windmillUsers.makeAdmin',
+  makeDeveloper: 'windmillUsers.makeDeveloper',
+  makeOperator: 'windmillUsers.makeOperator',
+  disableMember: 'windmillUsers.disableMember',
+  enableMember: 'windmillUsers.enableMember',
+  inviteUser: 'windmillUsers.inviteUser',
+  cancelInvite: 'windmillUsers.cancelInvite',
+  copyEmail: 'windmillUsers.copyEmail',
+  copyUsername: 'windmillUsers.copyUsername',
+  openInWindmill: 'windmillUsers.openInWindmill',
+  filterUsers: 'windmillUsers.filterUsers',
+  clearFilter: 'windmillUsers.clearFilter',
 } as const;
 export type CommandId = (typeof Commands)[keyof typeof Commands];
 
 export const ContextKeys = {
   /** True when at least one connection is saved (drives viewsWelcome and menus). */
   hasConnections: 'windmillUsers.hasConnections',
+  /** True while the Users tree has a text filter (shows Clear Filter in the view title). */
+  filterActive: 'windmillUsers.filterActive',
 } as const;
 
 export const StorageKeys = {
@@ -39,4 +54,6 @@ export const Settings = {
   signInTimeoutSeconds: 'signIn.timeoutSeconds',
   /** Requests in flight during a bulk add / remove (default 8). */
   bulkConcurrency: 'bulk.concurrency',
+  /** The Users tree's layout: 'role' (groups Admins / Developers / Operators / Disabled) or 'flat'. */
+  treeGrouping: 'tree.grouping',
 } as const;

@@ -1,7 +1,7 @@
 // Import wmill CLI Profiles and Import from Windmill Extension Settings, in the real host against the
-// emulator. The CLI's folder is a temp folder (WMILL_CONFIG_DIR, read at call time); the official
-// extension's settings are written to the host's user settings file (that extension is not installed
-// here, so its keys are unregistered and cannot be written through the API).
+// emulator. The CLI's folder is a temp folder (WMILL_CONFIG_DIR, read at call time). The official
+// extension's settings come through the settings seam (FakeSettings): that extension is not
+// installed here, so VS Code neither shows nor writes its windmill.* keys.
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs/promises';
 import * as os from 'node:os';
@@ -10,6 +10,7 @@ import * as vscode from 'vscode';
 import { DEMO_WORKSPACE, DEVELOPER, OTHER_WORKSPACE, SUPERADMIN } from '../emulator/seed';
 import { emulator, emulatorUrl, freshStart, run, script, snapshot } from './helpers';
 import type { WindmillUsersTestApi } from '../../src/extension';
+import type { SettingsAccess } from '../../src/ui/browser';
 
 const BAD_TOKEN = 'wmRevokedToken00000000000000000';
 const LEAKY_TOKEN = 'wmTokenOnABrokenLine000000000000';
@@ -126,72 +127,50 @@ describe('Import wmill CLI Profiles', () => {
   });
 });
 
+/**
+ * The settings seam, in memory: the official Windmill extension is not installed in the test host,
+ * so its windmill.* keys are unregistered there, and VS Code neither shows nor writes them.
+ */
+class FakeSettings implements SettingsAccess {
+  readonly updates: { key: string; value: unknown; target: vscode.ConfigurationTarget }[] = [];
+  constructor(readonly global: Record<string, unknown>, readonly workspace: Record<string, unknown> = {}) {}
+
+  get(key: string): unknown {
+    return key in this.workspace ? this.workspace[key] : this.global[key];
+  }
+
+  inspect(key: string): { globalValue?: unknown; workspaceValue?: unknown } {
+    return { globalValue: this.global[key], workspaceValue: this.workspace[key] };
+  }
+
+  async update(key: string, value: unknown, target: vscode.ConfigurationTarget): Promise<void> {
+    this.updates.push({ key, value, target });
+    const scope = target === vscode.ConfigurationTarget.Global ? this.global : this.workspace;
+    if (value === undefined) delete scope[key];
+    else scope[key] = structuredClone(value);
+  }
+}
+
 describe('Import from Windmill Extension Settings', () => {
   let api: WindmillUsersTestApi;
-  let settingsFile: string;
-  let original: string | undefined;
-
-  /**
-   * Replaces the user settings file's text through an editor (as a person editing settings.json
-   * would), then waits until VS Code's configuration shows `windmill.token` as expected.
-   */
-  async function setUserSettingsText(text: string, expectedToken: unknown): Promise<void> {
-    try {
-      await fs.access(settingsFile);
-    } catch {
-      await fs.writeFile(settingsFile, '{}');
-    }
-    const doc = await vscode.workspace.openTextDocument(vscode.Uri.file(settingsFile));
-    if (doc.getText() !== text) {
-      const edit = new vscode.WorkspaceEdit();
-      edit.replace(doc.uri, new vscode.Range(doc.positionAt(0), doc.positionAt(doc.getText().length)), text);
-      assert.ok(await vscode.workspace.applyEdit(edit), 'edited settings.json');
-      assert.ok(await doc.save(), 'saved settings.json');
-    }
-    const deadline = Date.now() + 10_000;
-    while (vscode.workspace.getConfiguration().inspect('windmill.token')?.globalValue !== expectedToken) {
-      assert.ok(Date.now() < deadline, `VS Code did not apply the user settings: ${JSON.stringify(vscode.workspace.getConfiguration().inspect('windmill.token'))}`);
-      await new Promise((r) => setTimeout(r, 100));
-    }
-  }
-
-  async function writeUserSettings(values: Record<string, unknown>): Promise<void> {
-    const current = original === undefined || original.trim() === '' ? {} : JSON.parse(original) as Record<string, unknown>;
-    await setUserSettingsText(JSON.stringify({ ...current, ...values }, null, 2), values['windmill.token']);
-  }
-
-  async function readUserSettings(): Promise<Record<string, unknown>> {
-    return JSON.parse(await fs.readFile(settingsFile, 'utf8')) as Record<string, unknown>;
-  }
-
-  before(async () => {
-    api = await freshStart();
-    // <user data>/User/globalStorage/<extension id> -> <user data>/User/settings.json
-    settingsFile = path.join(api.globalStorageUri.fsPath, '..', '..', 'settings.json');
-    original = await fs.readFile(settingsFile, 'utf8').catch(() => undefined);
-  });
   beforeEach(async () => { api = await freshStart(); });
-  afterEach(async () => {
-    await setUserSettingsText(original ?? '{}', undefined);
-  });
-  after(async () => {
-    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
-    if (original === undefined) await fs.rm(settingsFile, { force: true });
-  });
+  afterEach(() => api.setSettings(undefined));
 
-  it('imports main and the additional workspaces, then with consent removes the imported plaintext tokens', async () => {
+  it('imports main and the additional workspaces, then with consent removes the imported tokens from the scopes they were in', async () => {
     const remote = `${emulatorUrl()}/`;
-    await writeUserSettings({
+    const settings = new FakeSettings({
       'windmill.remote': remote,
-      'windmill.workspaceId': DEMO_WORKSPACE,
-      'windmill.token': DEVELOPER.token,
       'windmill.additionalWorkspaces': [
         { name: 'ops', remote, workspaceId: OTHER_WORKSPACE, token: SUPERADMIN.token },
         { name: 'stale', remote, workspaceId: 'nosuchworkspace', token: BAD_TOKEN },
         42,
       ],
+    }, {
+      // the main workspace is set in the workspace's settings
+      'windmill.workspaceId': DEMO_WORKSPACE,
+      'windmill.token': DEVELOPER.token,
     });
-    assert.equal(vscode.workspace.getConfiguration().get('windmill.token'), DEVELOPER.token, 'VS Code read the settings');
+    api.setSettings(settings);
 
     const p = script(api, [
       { kind: 'pickMany', match: 'Windmill Extension Settings', answer: ['main', 'ops', 'stale'] },
@@ -201,33 +180,40 @@ describe('Import from Windmill Extension Settings', () => {
     await run('windmillUsers.importExtensionSettings');
     p.assertDone();
 
+    assert.deepEqual(p.asked.find((a) => a.kind === 'pickMany')?.picked, ['main (demo)'], 'main (the current workspace) pre-selected');
     assert.deepEqual(await allTokens(api), {
       [`${DEMO_WORKSPACE} ${DEVELOPER.email}`]: DEVELOPER.token,
       [`${OTHER_WORKSPACE} ${SUPERADMIN.email}`]: SUPERADMIN.token,
     });
     const summary = p.messages.find((m) => m.text.includes('Imported'))!;
-    assert.match(summary.text, /stale: /);
+    assert.match(summary.text, /main \(demo\), ops/);
+    assert.match(summary.text, /1 failed: stale: .*rejected the token/);
     assert.match(summary.text, /additionalWorkspaces\[2\] is not an object/);
-    assert.ok(!JSON.stringify(p.messages).includes(BAD_TOKEN) && !JSON.stringify(p.messages).includes(DEVELOPER.token));
-    assert.equal(p.messages.find((m) => m.text.includes('Remove the imported'))?.modal, true);
-    assert.ok(p.shown('info').some((m) => m.includes('Removed the plaintext tokens')), `${JSON.stringify(p.messages)}`);
+    for (const t of [SUPERADMIN.token, BAD_TOKEN, DEVELOPER.token]) assert.ok(!JSON.stringify(p.messages).includes(t), 'no token in any message');
+    const ask = p.messages.find((m) => m.text.includes('Remove the imported'));
+    assert.equal(ask?.modal, true);
+    assert.match(ask?.detail ?? '', /windmill\.token \(Workspace settings\), windmill\.additionalWorkspaces \(User settings\)/);
+    assert.ok(p.shown('info').some((m) => m.includes('Removed the plaintext tokens')));
 
-    // the imported tokens are gone from the settings file; everything else is kept
-    const after = await readUserSettings();
-    assert.equal(after['windmill.token'], undefined);
-    assert.equal(after['windmill.workspaceId'], DEMO_WORKSPACE);
-    assert.deepEqual(after['windmill.additionalWorkspaces'], [
-      { name: 'ops', remote, workspaceId: OTHER_WORKSPACE },
-      { name: 'stale', remote, workspaceId: 'nosuchworkspace', token: BAD_TOKEN }, // not imported: kept
-      42,
+    // the imported tokens are gone from the scope they were in; everything else is kept
+    assert.deepEqual(settings.workspace, { 'windmill.workspaceId': DEMO_WORKSPACE });
+    assert.deepEqual(settings.global, {
+      'windmill.remote': remote,
+      'windmill.additionalWorkspaces': [
+        { name: 'ops', remote, workspaceId: OTHER_WORKSPACE },
+        { name: 'stale', remote, workspaceId: 'nosuchworkspace', token: BAD_TOKEN }, // not imported: kept
+        42,
+      ],
+    });
+    assert.deepEqual(settings.updates.map((u) => `${u.key} ${u.target}`), [
+      `windmill.token ${vscode.ConfigurationTarget.Workspace}`,
+      `windmill.additionalWorkspaces ${vscode.ConfigurationTarget.Global}`,
     ]);
-    assert.ok(!JSON.stringify(after).includes(SUPERADMIN.token) && !JSON.stringify(after).includes(DEVELOPER.token));
   });
 
   it('without consent the settings stay as they were', async () => {
-    const remote = `${emulatorUrl()}/`;
-    await writeUserSettings({ 'windmill.remote': remote, 'windmill.workspaceId': DEMO_WORKSPACE, 'windmill.token': DEVELOPER.token });
-    const before = await fs.readFile(settingsFile, 'utf8');
+    const settings = new FakeSettings({ 'windmill.remote': `${emulatorUrl()}/`, 'windmill.workspaceId': DEMO_WORKSPACE, 'windmill.token': DEVELOPER.token });
+    api.setSettings(settings);
     const p = script(api, [
       { kind: 'pickMany', match: 'Windmill Extension Settings', answer: ['main'] },
       { kind: 'message', severity: 'info', match: 'Imported 1' },
@@ -236,14 +222,31 @@ describe('Import from Windmill Extension Settings', () => {
     await run('windmillUsers.importExtensionSettings');
     p.assertDone();
     assert.equal(api.connections.list()[0]?.email, DEVELOPER.email);
-    assert.equal(await fs.readFile(settingsFile, 'utf8'), before);
+    assert.deepEqual(settings.updates, []);
+    assert.equal(settings.global['windmill.token'], DEVELOPER.token);
   });
 
-  it('with no Windmill settings at all, says there is nothing to import', async () => {
+  it('a failed removal (e.g. the key is not registered) is reported, never silent', async () => {
+    const settings = new FakeSettings({ 'windmill.remote': `${emulatorUrl()}/`, 'windmill.workspaceId': DEMO_WORKSPACE, 'windmill.token': DEVELOPER.token });
+    settings.update = async () => { throw new Error('Unable to write to User Settings because windmill.token is not a registered configuration.'); };
+    api.setSettings(settings);
+    const p = script(api, [
+      { kind: 'pickMany', match: 'Windmill Extension Settings', answer: ['main'] },
+      { kind: 'message', severity: 'info', match: 'Imported 1' },
+      { kind: 'message', severity: 'warning', match: 'Remove the imported plaintext tokens', answer: 'Remove from Settings' },
+      { kind: 'message', severity: 'error', match: 'remove them by hand' },
+    ]);
+    await run('windmillUsers.importExtensionSettings');
+    p.assertDone();
+    assert.equal(api.connections.list().length, 1, 'the import itself stands');
+  });
+
+  it('in this host (real settings, no official extension): says there is nothing to import', async () => {
+    api.setSettings(undefined);
     const p = script(api, []);
     await run('windmillUsers.importExtensionSettings');
     p.assertDone();
-    assert.match(p.shown('warning')[0] ?? '', /Nothing to import/);
+    assert.match(p.shown('warning')[0] ?? '', /Nothing to import.*No Windmill extension settings were found/);
     assert.deepEqual(api.connections.list(), []);
   });
 });
