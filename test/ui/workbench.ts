@@ -178,7 +178,7 @@ export async function refreshTree(page: Page): Promise<void> {
   const connection = page.getByRole('treeitem', { name: /^Connection / }).first();
   await connection.waitFor({ state: 'visible', timeout: 30_000 });
   await connection.hover();
-  const button = page.locator('.sidebar .pane-header .action-label[aria-label^="Refresh Users"]').first();
+  const button = page.locator('.sidebar .action-label[aria-label^="Refresh Users"]:visible').first();
   await button.click();
   await waitForTreeLoaded(page);
 }
@@ -208,15 +208,15 @@ export async function waitForPrompt(page: Page, text: string | RegExp): Promise<
   const widget = quickInput(page);
   await widget.waitFor({ state: 'visible' });
   const re = typeof text === 'string' ? new RegExp(escapeRe(text)) : text;
-  await page.waitForFunction(([source, flags]) => {
-    const w = document.querySelector('.quick-input-widget') as HTMLElement | null;
-    if (!w || w.style.display === 'none') return false;
-    const input = w.querySelector('.quick-input-box input') as HTMLInputElement | null;
-    const message = w.querySelector('.quick-input-message')?.textContent ?? '';
-    const placeholder = input?.getAttribute('placeholder') ?? '';
-    const r = new RegExp(source, flags);
-    return r.test(message) || r.test(placeholder);
-  }, [re.source, re.flags] as const);
+  const message = widget.locator('.quick-input-message');
+  const input = quickInputBox(page);
+  const deadline = Date.now() + 15_000;
+  for (;;) {
+    const shown = await widget.isVisible() ? [await message.textContent().catch(() => ''), await input.getAttribute('placeholder').catch(() => '')] : [];
+    if (shown.some((t) => re.test(t ?? ''))) return;
+    if (Date.now() > deadline) throw new Error(`The quick input did not show ${re} (it shows: ${JSON.stringify(shown)})`);
+    await settle(page, 100);
+  }
 }
 
 /** Answers an input box: waits for its prompt, types (replacing any value) and presses Enter. */

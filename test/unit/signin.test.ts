@@ -4,6 +4,8 @@ import * as os from 'node:os';
 import type { AddressInfo } from 'node:net';
 import { buildSignInUrl, SignInError, startCallbackServer, type CallbackServer } from '../../src/signin/callbackServer';
 import { handleCliSignIn } from '../emulator/browserSignIn';
+import { startEmulator } from '../emulator/emulator';
+import { DEVELOPER, SUPERADMIN } from '../emulator/seed';
 
 interface Answer {
   status: number;
@@ -227,6 +229,36 @@ describe('browser sign-in', function () {
       await assert.rejects(fetch(url, { redirect: 'follow' }), TypeError);
       assert.equal(issued.length, 2, 'the stand-in issued a second token');
       assert.deepEqual(await srv.result, { token: issued[0], workspace: 'demo' }, 'the first token stays the result');
+    });
+  });
+
+  describe('the emulator\'s mount of the page', () => {
+    it('GET /user/cli issues a real cli-<username> token (superadmin by default, or ?as=) and redirects with workspace demo', async () => {
+      const emu = await startEmulator({ port: 0 });
+      try {
+        const res = await fetch(`${emu.url}/user/cli?port=5555`, { redirect: 'manual' });
+        assert.equal(res.status, 302);
+        const location = new URL(res.headers.get('location') ?? '');
+        assert.equal(location.origin, 'http://localhost:5555');
+        assert.equal(location.searchParams.get('workspace'), 'demo');
+        const token = location.searchParams.get('token') ?? '';
+        assert.equal(emu.state.tokens.get(token)?.owner, SUPERADMIN.email);
+        assert.equal(emu.state.tokens.get(token)?.label, `cli-${SUPERADMIN.username}`);
+        const me = await fetch(`${emu.url}/api/users/whoami`, { headers: { Authorization: `Bearer ${token}` } });
+        assert.equal(((await me.json()) as { email: string }).email, SUPERADMIN.email);
+
+        const as = await fetch(`${emu.url}/user/cli?port=5555&as=${encodeURIComponent(DEVELOPER.email)}&workspace=other`, { redirect: 'manual' });
+        const loc2 = new URL(as.headers.get('location') ?? '');
+        assert.equal(emu.state.tokens.get(loc2.searchParams.get('token') ?? '')?.owner, DEVELOPER.email);
+        assert.equal(loc2.searchParams.get('workspace'), 'other');
+
+        assert.equal((await fetch(`${emu.url}/user/cli?port=5555&as=nobody@example.com`, { redirect: 'manual' })).status, 400);
+        assert.equal((await fetch(`${emu.url}/user/cli?port=0`, { redirect: 'manual' })).status, 400);
+        assert.equal((await fetch(`${emu.url}/user/cli?port=5555`, { method: 'POST', redirect: 'manual' })).status, 404);
+        assert.ok(emu.state.requests.some((r) => r.path === '/user/cli' && r.status === 302), 'logged like any request');
+      } finally {
+        await emu.close();
+      }
     });
   });
 });
