@@ -9,7 +9,7 @@ import { WindmillHttpError, isOutcomeUnknown } from '../windmill/errors';
 import type { Member, Role } from '../windmill/types';
 import { roleLabel, type UsersNode } from '../tree/nodes';
 import type { PickItem } from '../ui/prompter';
-import { choose } from '../ui/steps';
+import { Cancelled, choose } from '../ui/steps';
 import { notify, resolveConnection, withMutationProgress, type Services } from './services';
 
 interface Target {
@@ -44,7 +44,7 @@ async function targetMember(s: Services, node: UsersNode | undefined, title: str
   const members = (await membersFor(s, c)).filter(eligible);
   if (members.length === 0) {
     notify(s, vscode.l10n.t('No member of {0} can be chosen for this.', c.workspace));
-    throw new (await import('../ui/steps')).Cancelled();
+    throw new Cancelled();
   }
   const member = await choose(s.prompter, memberItems(members), {
     title,
@@ -163,13 +163,13 @@ export async function enableMember(s: Services, node?: UsersNode): Promise<void>
 /** Copies the email of a member (or of a pending invite). */
 export async function copyEmail(s: Services, node?: UsersNode): Promise<void> {
   const email = node?.kind === 'invite' ? node.invite.email : (await targetMember(s, node, vscode.l10n.t('Copy the Email of a Member'))).member.email;
-  await s.clipboard.writeText(email);
+  await vscode.env.clipboard.writeText(email);
   notify(s, vscode.l10n.t('Copied {0} to the clipboard.', email));
 }
 
 export async function copyUsername(s: Services, node?: UsersNode): Promise<void> {
   const { member } = await targetMember(s, node, vscode.l10n.t('Copy the Username of a Member'));
-  await s.clipboard.writeText(member.username);
+  await vscode.env.clipboard.writeText(member.username);
   notify(s, vscode.l10n.t('Copied {0} to the clipboard.', member.username));
 }
 
