@@ -7,9 +7,11 @@
 //   setPrompter(p)  replaces the Prompter every flow uses (the tests pass a scripted one);
 //   setBrowser(b)   replaces the Browser seam (openExternal / asExternalUri; undefined = the real one);
 //   setSettings(s)  replaces the settings seam of the imports (undefined = vscode.workspace.getConfiguration());
-//   tree            the Users tree's data provider (getChildren / getTreeItem / load);
+//   tree            the Users tree's data provider (getChildren / getTreeItem / load / setFilter);
+//   view            the Users TreeView (its description shows the filter);
 //   connections     the connection store (list / get / getToken / save / remove);
 //   globalState     the extension's globalState (tests prove no token is in it);
+//   workspaceState  the extension's workspaceState (unused by the extension; the leak test scans it too);
 //   logUri          the folder of the extension's log file (tests prove no secret is in it);
 //   globalStorageUri the extension's global storage folder (the tests find the user settings file from it);
 //   cancelBulk()    cancels the bulk runs in progress, as their notification's Cancel button does.
@@ -19,6 +21,8 @@ import { Log } from './log';
 import { ConnectionStore } from './connections/store';
 import { ClientFactory } from './connections/clients';
 import { UsersTreeProvider } from './tree/provider';
+import { TreeFilterController } from './tree/filter';
+import type { UsersNode } from './tree/nodes';
 import { ErrorReporter } from './ui/errors';
 import { VsCodePrompter, type Prompter } from './ui/prompter';
 import { VsCodeBrowser, VsCodeSettings, type Browser, type SettingsAccess } from './ui/browser';
@@ -34,8 +38,11 @@ export interface WindmillUsersTestApi {
   setBrowser(browser: Browser | undefined): void;
   setSettings(settings: SettingsAccess | undefined): void;
   readonly tree: UsersTreeProvider;
+  /** The Users view (its description shows the filter). */
+  readonly view: vscode.TreeView<UsersNode>;
   readonly connections: ConnectionStore;
   readonly globalState: vscode.Memento;
+  readonly workspaceState: vscode.Memento;
   readonly logUri: vscode.Uri;
   readonly globalStorageUri: vscode.Uri;
   /** Cancels the bulk runs in progress; how many there were. */
@@ -45,7 +52,8 @@ export interface WindmillUsersTestApi {
 export function activate(context: vscode.ExtensionContext): WindmillUsersTestApi | undefined {
   const log = new Log();
   const store = new ConnectionStore(context.globalState, context.secrets, log);
-  const clients = new ClientFactory(store, log);
+  // A problem with the CA files of windmillUsers.tls.caCertificates is shown once, through the prompter.
+  const clients = new ClientFactory(store, log, (text, ...buttons) => services.prompter.message('warning', text, {}, ...buttons));
   const tree = new UsersTreeProvider(store, clients, log);
   const reports = new ReportDocuments();
   const services: Services = {
@@ -56,7 +64,7 @@ export function activate(context: vscode.ExtensionContext): WindmillUsersTestApi
     errors: new ErrorReporter(() => services.prompter, log),
   };
   const view = vscode.window.createTreeView(VIEW_ID, { treeDataProvider: tree, showCollapseAll: true, canSelectMany: true });
-  context.subscriptions.push(log, store, tree, reports, view, ...registerCommands(services));
+  context.subscriptions.push(log, store, clients, tree, reports, view, new TreeFilterController(tree, view), ...registerCommands(services));
   log.info(`Windmill Users activated (${vscode.ExtensionMode[context.extensionMode]} mode)`);
   void addDevConnection(services, context.extensionMode);
 
@@ -66,8 +74,10 @@ export function activate(context: vscode.ExtensionContext): WindmillUsersTestApi
     setBrowser: (browser) => { services.browser = browser ?? new VsCodeBrowser(); },
     setSettings: (settings) => { services.settings = settings ?? new VsCodeSettings(); },
     tree,
+    view,
     connections: store,
     globalState: context.globalState,
+    workspaceState: context.workspaceState,
     logUri: context.logUri,
     globalStorageUri: context.globalStorageUri,
     cancelBulk: cancelRunningBulk,

@@ -7,7 +7,6 @@
 import * as vscode from 'vscode';
 import { chmod } from 'node:fs/promises';
 import type { Dispatcher } from 'undici';
-import { createDispatcher } from '../windmill/dispatcher';
 import { trackRun } from './bulkRuns';
 import { BulkCsvError, parseBulkCsv, type BulkCsvResult, type BulkRow } from '../bulk/csv';
 import {
@@ -67,10 +66,10 @@ function concurrencySetting(): number {
 
 /**
  * Runs `work` with its own undici Agent of `concurrency` keep-alive connections (undici loads now,
- * not at activation), closed afterwards.
+ * not at activation), closed afterwards. It trusts the same extra CAs as every other client.
  */
-async function withAgent<T>(concurrency: number, work: (dispatcher: Dispatcher) => Promise<T>): Promise<T> {
-  const agent = await createDispatcher({ connections: concurrency });
+async function withAgent<T>(s: Services, concurrency: number, work: (dispatcher: Dispatcher) => Promise<T>): Promise<T> {
+  const agent = await s.clients.createPool({ connections: concurrency });
   try {
     return await work(agent);
   } finally {
@@ -320,7 +319,7 @@ export async function addUsersFromCsv(s: Services, node?: UsersNode): Promise<vo
   s.log.info(`Bulk add from ${source.name} to ${c.workspace} (${c.remote}): ${rows.length} rows, concurrency ${concurrency}${resumeFrom ? `, resuming from ${resumeFrom}` : ''}`);
   let report: BulkReport;
   try {
-    report = await withAgent(concurrency, async (dispatcher) => {
+    report = await withAgent(s, concurrency, async (dispatcher) => {
       const client = await s.clients.forConnection(c, { dispatcher });
       return withBulkProgress(vscode.l10n.t('Adding users to {0}', c.workspace), (signal, show) => runBulkAdd(client, rows, {
         workspace: c.workspace,
@@ -506,7 +505,7 @@ export async function removeMembers(s: Services, nodes: readonly MemberNode[]): 
     let before = 0;
     for (const { c, members } of all) {
       try {
-        const report = await withAgent(concurrency, async (dispatcher) => {
+        const report = await withAgent(s, concurrency, async (dispatcher) => {
           const client = await s.clients.forConnection(c, { dispatcher });
           return runBulkRemove(client, members, {
             workspace: c.workspace, concurrency, signal,

@@ -190,7 +190,9 @@ async function removeTokens(config: SettingsAccess, loc: TokenLocation, tokens: 
 
 export async function importExtensionSettings(s: Services): Promise<void> {
   const config = s.settings;
-  const read = profilesFromExtensionSettings((key) => config.get(key));
+  // In Restricted Mode a workspace's settings must not decide where a token is sent (a workspace
+  // windmill.remote next to a user-level windmill.token): only user settings are read.
+  const read = profilesFromExtensionSettings((key) => (vscode.workspace.isTrusted ? config.get(key) : config.inspect(key)?.globalValue));
   if (read.profiles.length === 0 && read.problems.length === 0) {
     read.problems.push({ message: vscode.l10n.t('No Windmill extension settings were found ({0}, {1}).', SETTING_TOKEN, SETTING_ADDITIONAL) });
   }

@@ -3,7 +3,7 @@
 // (ErrorReporter): a message with "Show Log", nothing thrown at VS Code.
 import * as vscode from 'vscode';
 import { addConnection, removeConnection } from '../connections/flows';
-import { ConnectionNode, ErrorNode, GroupNode, MemberNode, type UsersNode } from '../tree/nodes';
+import { ConnectionNode, ErrorNode, GroupNode, InviteNode, InvitesNode, MemberNode, NoticeNode, type UsersNode } from '../tree/nodes';
 import { Commands, type CommandId } from '../ui/constants';
 import type { Services } from './services';
 import { addUser, removeUser } from './users';
@@ -11,6 +11,13 @@ import { createToken } from './tokens';
 import { signInWithBrowser } from './signIn';
 import { importCliProfiles, importExtensionSettings } from './imports';
 import { selectedMembers } from './bulkRuns';
+import { changeRole, copyEmail, copyUsername, disableMember, enableMember, openInWindmill, setRole } from './members';
+import { cancelInvite, inviteUser } from './invites';
+import { clearFilter, filterUsers } from './filter';
+import { deleteInstanceUser, disableInstanceUser, enableInstanceUser, renameInstanceUser, setPassword, toggleDevops, toggleSuperadmin } from './instanceUsers';
+import { revokeToken } from './myTokens';
+import { refreshTree, retry } from './sections';
+import { isSectionTreeNode } from '../tree/sections';
 
 /** The bulk flows (and csv-parse / csv-stringify) load on first use, not at activation. */
 const bulk = () => import('./bulk');
@@ -25,8 +32,8 @@ interface CommandSpec {
 export const COMMAND_TABLE: Record<CommandId, CommandSpec> = {
   [Commands.addConnection]: { run: (s) => addConnection(s), failure: () => vscode.l10n.t('Could not add the connection') },
   [Commands.removeConnection]: { run: removeConnection, failure: () => vscode.l10n.t('Could not remove the connection') },
-  [Commands.refresh]: { run: (s, node) => s.tree.refresh(node?.connection.id), failure: () => vscode.l10n.t('Could not refresh') },
-  [Commands.retry]: { run: (s, node) => s.tree.refresh(node?.connection.id), failure: () => vscode.l10n.t('Could not load users') },
+  [Commands.refresh]: { run: refreshTree, failure: () => vscode.l10n.t('Could not refresh') },
+  [Commands.retry]: { run: retry, failure: () => vscode.l10n.t('Could not load users') },
   [Commands.addUser]: { run: addUser, failure: () => vscode.l10n.t('Could not add a user') },
   [Commands.removeUser]: {
     run: async (s, node, nodes) => {
@@ -42,10 +49,32 @@ export const COMMAND_TABLE: Record<CommandId, CommandSpec> = {
   [Commands.importExtensionSettings]: { run: importExtensionSettings, failure: () => vscode.l10n.t('Could not import from the Windmill extension settings') },
   [Commands.addUsersFromCsv]: { run: async (s, node) => (await bulk()).addUsersFromCsv(s, node), failure: () => vscode.l10n.t('Could not add users from the CSV') },
   [Commands.exportUsers]: { run: async (s, node) => (await bulk()).exportUsers(s, node), failure: () => vscode.l10n.t('Could not export the users') },
+  [Commands.changeRole]: { run: changeRole, failure: () => vscode.l10n.t('Could not change the role') },
+  [Commands.makeAdmin]: { run: (s, node) => setRole(s, node, 'admin'), failure: () => vscode.l10n.t('Could not change the role') },
+  [Commands.makeDeveloper]: { run: (s, node) => setRole(s, node, 'developer'), failure: () => vscode.l10n.t('Could not change the role') },
+  [Commands.makeOperator]: { run: (s, node) => setRole(s, node, 'operator'), failure: () => vscode.l10n.t('Could not change the role') },
+  [Commands.disableMember]: { run: disableMember, failure: () => vscode.l10n.t('Could not disable the member') },
+  [Commands.enableMember]: { run: enableMember, failure: () => vscode.l10n.t('Could not enable the member') },
+  [Commands.inviteUser]: { run: inviteUser, failure: () => vscode.l10n.t('Could not invite the user') },
+  [Commands.cancelInvite]: { run: cancelInvite, failure: () => vscode.l10n.t('Could not revoke the invite') },
+  [Commands.copyEmail]: { run: copyEmail, failure: () => vscode.l10n.t('Could not copy the email') },
+  [Commands.copyUsername]: { run: copyUsername, failure: () => vscode.l10n.t('Could not copy the username') },
+  [Commands.openInWindmill]: { run: openInWindmill, failure: () => vscode.l10n.t('Could not open Windmill') },
+  [Commands.filterUsers]: { run: filterUsers, failure: () => vscode.l10n.t('Could not filter the users') },
+  [Commands.clearFilter]: { run: clearFilter, failure: () => vscode.l10n.t('Could not clear the filter') },
+  [Commands.toggleSuperadmin]: { run: toggleSuperadmin, failure: () => vscode.l10n.t('Could not change the superadmin status') },
+  [Commands.toggleDevops]: { run: toggleDevops, failure: () => vscode.l10n.t('Could not change the devops role') },
+  [Commands.disableInstanceUser]: { run: disableInstanceUser, failure: () => vscode.l10n.t('Could not disable the instance user') },
+  [Commands.enableInstanceUser]: { run: enableInstanceUser, failure: () => vscode.l10n.t('Could not enable the instance user') },
+  [Commands.renameInstanceUser]: { run: renameInstanceUser, failure: () => vscode.l10n.t('Could not rename the instance user') },
+  [Commands.setPassword]: { run: setPassword, failure: () => vscode.l10n.t('Could not set the password') },
+  [Commands.deleteInstanceUser]: { run: deleteInstanceUser, failure: () => vscode.l10n.t('Could not delete the instance user') },
+  [Commands.revokeToken]: { run: revokeToken, failure: () => vscode.l10n.t('Could not revoke the token') },
 };
 
 function asNode(arg: unknown): UsersNode | undefined {
-  return arg instanceof ConnectionNode || arg instanceof GroupNode || arg instanceof MemberNode || arg instanceof ErrorNode ? arg : undefined;
+  return arg instanceof ConnectionNode || arg instanceof GroupNode || arg instanceof MemberNode || arg instanceof ErrorNode
+    || arg instanceof InvitesNode || arg instanceof InviteNode || arg instanceof NoticeNode || isSectionTreeNode(arg) ? arg : undefined;
 }
 
 /** A tree view's multi-selection (the second argument of a command run from a selected item). */

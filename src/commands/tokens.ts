@@ -146,6 +146,7 @@ export async function createToken(s: Services, node?: UsersNode): Promise<void> 
     owner = state.email;
   }
   s.log.addSecret(token);
+  if (state.method === 'create') s.tree.sections.reload(c.id, 'tokens'); // the new token shows in the Tokens section
   s.log.info(state.method === 'create'
     ? `Created a token${state.label ? ` labelled "${state.label}"` : ''} for ${owner} (${state.expiryText}${state.scoped ? `, workspace ${c.workspace}` : ''})`
     : `Signed in as ${owner}: got a token`);

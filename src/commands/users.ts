@@ -5,6 +5,7 @@ import { generatePassword } from '../password';
 import type { WindmillClient } from '../windmill/client';
 import type { GlobalUserInfo, Member, Role } from '../windmill/types';
 import { hostOf, type ConnectionInfo } from '../connections/store';
+import { explainEnterpriseRefusal, isEnterpriseRefusal, tryReadEdition } from '../connections/edition';
 import type { UsersNode } from '../tree/nodes';
 import { roleLabel } from '../tree/nodes';
 import type { PickItem } from '../ui/prompter';
@@ -62,13 +63,15 @@ export async function addUser(s: Services, node?: UsersNode): Promise<void> {
     if (choice === invite) await inviteToWorkspace(s, c, client);
     return;
   }
-  const version = await client.version().catch(() => undefined);
-  if (version?.edition === 'CE') {
-    const add = vscode.l10n.t('Add Existing User to Workspace…');
+  // The edition decides too (read fresh, kept in the connection's metadata): CE cannot create
+  // password users, so it is said BEFORE any input, and no /users/create is ever sent to CE.
+  c = await tryReadEdition(s, c);
+  if (c.edition === 'CE') {
+    const add = vscode.l10n.t('Add to Workspace by Email…');
     const invite = vscode.l10n.t('Invite to Workspace…');
     const choice = await s.prompter.message('info',
-      vscode.l10n.t('The Community Edition of Windmill on {0} cannot create users with a password.', hostOf(c)),
-      { modal: true, detail: vscode.l10n.t('People join a Community Edition instance by signing in (SSO or OAuth). You can add an existing user to the workspace {0} by email, or invite someone.', c.workspace) },
+      vscode.l10n.t('Password accounts need the Enterprise Edition: {0} runs the Community Edition of Windmill{1}.', hostOf(c), c.version ? ` (${c.version})` : ''),
+      { modal: true, detail: vscode.l10n.t('On the Community Edition people join by signing in with SSO or OAuth. You can add their email to the workspace {0} with a role (they get access when they first sign in), or invite them to it.', c.workspace) },
       add, invite);
     if (choice === add) await addExistingToWorkspace(s, c, client);
     else if (choice === invite) await inviteToWorkspace(s, c, client);
@@ -120,7 +123,9 @@ export async function addUser(s: Services, node?: UsersNode): Promise<void> {
       ...(state.name ? { name: state.name } : {}),
     }, { signal }));
   } catch (e) {
-    s.errors.report(action, e);
+    // The server refused an Enterprise feature: quote it, and re-read the edition.
+    if (isEnterpriseRefusal(e)) s.errors.show(await explainEnterpriseRefusal(s, c, e, action));
+    else s.errors.report(action, e);
     return;
   }
   s.log.info(`Created user ${state.email}${state.superAdmin ? ' (superadmin)' : ''} on ${c.remote}`);

@@ -85,3 +85,35 @@ export async function explainEnterpriseRefusal(d: EditionDeps, c: ConnectionInfo
   }
   return vscode.l10n.t('{0} The server refuses this as an Enterprise Edition feature, although /api/version says "{1}".', quoted, editionText(now) ?? vscode.l10n.t('unknown'));
 }
+
+/**
+ * On refresh: re-reads GET /version (edition, version) and GET /users/whoami (superadmin flag) of a
+ * connection, and stores what changed in one update (the tree redraws once). Failures are logged
+ * only: the tree's own loads show what is wrong.
+ */
+export async function refreshMetadata(d: EditionDeps, c: ConnectionInfo, signal?: AbortSignal): Promise<ConnectionInfo> {
+  let client;
+  try {
+    client = await d.clients.forConnection(c);
+  } catch {
+    return c;
+  }
+  const [version, me] = await Promise.allSettled([client.version({ signal }), client.whoami({ signal })]);
+  const fresh = d.store.get(c.id);
+  if (!fresh) return c;
+  const next: ConnectionInfo = { ...fresh };
+  if (version.status === 'fulfilled') {
+    next.edition = version.value.edition;
+    next.version = version.value.version;
+  } else {
+    d.log.warn(`Could not read the version of ${c.remote}: ${isWindmillError(version.reason) ? version.reason.describe() : String(version.reason)}`);
+  }
+  if (me.status === 'fulfilled') {
+    next.superAdmin = me.value.super_admin;
+    next.email = me.value.email;
+  }
+  if (next.edition === fresh.edition && next.version === fresh.version && next.superAdmin === fresh.superAdmin && next.email === fresh.email) return fresh;
+  await d.store.update(next);
+  d.log.info(`Connection ${c.id}: ${c.remote} runs ${next.edition ?? '?'} ${next.version ?? '?'}; ${next.email}${next.superAdmin ? ' (superadmin)' : ''}`);
+  return next;
+}

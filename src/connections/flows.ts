@@ -81,6 +81,8 @@ function explainWhoami(e: unknown, host: string): string {
 }
 
 function explainOther(e: unknown): string {
+  // An untrusted certificate: the server is reachable; describe() names the CA setting.
+  if (e instanceof WindmillNetworkError && e.kind === 'tls') return e.describe();
   if (e instanceof WindmillNetworkError && e.kind !== 'aborted') {
     return vscode.l10n.t('The server is unreachable: {0} Check the URL and that the server is running.', e.describe());
   }

@@ -29,6 +29,14 @@ export const Commands = {
   openInWindmill: 'windmillUsers.openInWindmill',
   filterUsers: 'windmillUsers.filterUsers',
   clearFilter: 'windmillUsers.clearFilter',
+  toggleSuperadmin: 'windmillUsers.toggleSuperadmin',
+  toggleDevops: 'windmillUsers.toggleDevops',
+  disableInstanceUser: 'windmillUsers.disableInstanceUser',
+  enableInstanceUser: 'windmillUsers.enableInstanceUser',
+  renameInstanceUser: 'windmillUsers.renameInstanceUser',
+  setPassword: 'windmillUsers.setPassword',
+  deleteInstanceUser: 'windmillUsers.deleteInstanceUser',
+  revokeToken: 'windmillUsers.revokeToken',
 } as const;
 export type CommandId = (typeof Commands)[keyof typeof Commands];
 
@@ -56,4 +64,6 @@ export const Settings = {
   bulkConcurrency: 'bulk.concurrency',
   /** The Users tree's layout: 'role' (groups Admins / Developers / Operators / Disabled) or 'flat'. */
   treeGrouping: 'tree.grouping',
+  /** Extra CA certificate files (PEM) trusted for https (machine scope: never from a workspace). */
+  tlsCaCertificates: 'tls.caCertificates',
 } as const;

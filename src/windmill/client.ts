@@ -36,6 +36,11 @@ export interface ClientOptions {
   token?: string;
   /** undici dispatcher (MockAgent in tests, an Agent with CA certs later). */
   dispatcher?: Dispatcher;
+  /**
+   * Asked for the dispatcher at each request when `dispatcher` is not given (e.g. an Agent with the
+   * extra CA certificates, built once on first use); undefined = undici's global dispatcher.
+   */
+  getDispatcher?: () => Promise<Dispatcher | undefined>;
   /** Per request (headers and body), default 30000. */
   timeoutMs?: number;
   /** Sent as X-Windmill-Client, default "vscode-windmill-users". */
@@ -147,6 +152,7 @@ export class WindmillClient {
   private readonly host: string;
   private readonly token?: string;
   private readonly dispatcher?: Dispatcher;
+  private readonly getDispatcher?: () => Promise<Dispatcher | undefined>;
   private readonly timeoutMs: number;
   private readonly clientName: string;
   private readonly onRequest?: (info: RequestLogInfo) => void;
@@ -157,6 +163,7 @@ export class WindmillClient {
     this.host = new URL(this.apiBase).host;
     if (opts.token) this.token = opts.token;
     if (opts.dispatcher) this.dispatcher = opts.dispatcher;
+    else if (opts.getDispatcher) this.getDispatcher = opts.getDispatcher;
     this.timeoutMs = opts.timeoutMs !== undefined && opts.timeoutMs > 0 ? opts.timeoutMs : DEFAULT_TIMEOUT_MS;
     this.clientName = opts.clientName || DEFAULT_CLIENT_NAME;
     if (opts.onRequest) this.onRequest = opts.onRequest;
@@ -448,6 +455,7 @@ export class WindmillClient {
       let location: string | undefined;
       try {
         const { request } = await loadUndici();
+        const dispatcher = this.dispatcher ?? (this.getDispatcher ? await this.getDispatcher() : undefined);
         controller.signal.throwIfAborted();
         const headers: Record<string, string> = {
           accept: 'application/json, text/plain;q=0.9, */*;q=0.1',
@@ -466,7 +474,7 @@ export class WindmillClient {
           headers,
           body,
           signal: controller.signal,
-          ...(this.dispatcher ? { dispatcher: this.dispatcher } : {}),
+          ...(dispatcher ? { dispatcher } : {}),
         });
         status = res.statusCode;
         contentType = headerValue(res.headers['content-type']) ?? '';

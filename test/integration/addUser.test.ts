@@ -182,7 +182,7 @@ describe('Add User', () => {
     const del = await fetch(`${emulatorUrl()}/api/w/${DEMO_WORKSPACE}/users/delete/erin`, { method: 'DELETE', headers: { Authorization: `Bearer ${SUPERADMIN.token}` } });
     assert.equal(del.status, 200);
     const p = script(api, [
-      { kind: 'message', match: 'Community Edition', answer: 'Add Existing User to Workspace…' },
+      { kind: 'message', match: 'Community Edition', answer: 'Add to Workspace by Email…' },
       { kind: 'input', match: 'Email of the user', answer: 'erin@example.com' },
       { kind: 'pick', match: 'Role in the workspace', answer: 'Admin' },
     ]);

@@ -136,8 +136,13 @@ function text(v: string | vscode.TreeItemLabel | vscode.MarkdownString | boolean
 }
 
 /** Walks the whole Users tree through the provider, as the view would. */
-export async function snapshot(api: WindmillUsersTestApi, node?: UsersNode): Promise<TreeSnapshot[]> {
-  const children = await api.tree.getChildren(node);
+/**
+ * Walks the whole Users tree through the provider, as the view would. The per-connection sections
+ * ("Instance Users", "Tokens": they load lazily, when expanded) are left out unless
+ * `opts.sections` is set, so the member groups stay the connection's only children here.
+ */
+export async function snapshot(api: WindmillUsersTestApi, node?: UsersNode, opts: { sections?: boolean } = {}): Promise<TreeSnapshot[]> {
+  const children = (await api.tree.getChildren(node)).filter((c) => opts.sections || !isSectionNode(c));
   const out: TreeSnapshot[] = [];
   for (const child of children) {
     const item = api.tree.getTreeItem(child);
@@ -148,10 +153,23 @@ export async function snapshot(api: WindmillUsersTestApi, node?: UsersNode): Pro
       contextValue: item.contextValue,
       id: item.id,
       tooltip: text(item.tooltip as string | vscode.MarkdownString | undefined),
-      children: item.collapsibleState === vscode.TreeItemCollapsibleState.None ? [] : await snapshot(api, child),
+      children: item.collapsibleState === vscode.TreeItemCollapsibleState.None ? [] : await snapshot(api, child, opts),
     });
   }
   return out;
+}
+
+function isSectionNode(node: UsersNode): boolean {
+  return node.kind === 'instanceUsersSection' || node.kind === 'tokensSection';
+}
+
+/** The children of one section ("instanceUsers" or "tokens") of the first connection (or `connectionId`'s), loaded. */
+export async function sectionSnapshot(api: WindmillUsersTestApi, section: 'instanceUsers' | 'tokens', connectionId?: string): Promise<{ section?: TreeSnapshot; children: TreeSnapshot[] }> {
+  const roots = await snapshot(api, undefined, { sections: true });
+  const root = connectionId ? roots.find((r) => r.node.connection.id === connectionId) : roots[0];
+  const kind = section === 'instanceUsers' ? 'instanceUsersSection' : 'tokensSection';
+  const found = root?.children.find((c) => c.node.kind === kind);
+  return { section: found, children: found?.children ?? [] };
 }
 
 /** "Admins 2" etc. for a connection root. */

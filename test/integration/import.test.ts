@@ -192,7 +192,7 @@ describe('Import from Windmill Extension Settings', () => {
     for (const t of [SUPERADMIN.token, BAD_TOKEN, DEVELOPER.token]) assert.ok(!JSON.stringify(p.messages).includes(t), 'no token in any message');
     const ask = p.messages.find((m) => m.text.includes('Remove the imported'));
     assert.equal(ask?.modal, true);
-    assert.match(ask?.detail ?? '', /windmill\.token \(Workspace settings\), windmill\.additionalWorkspaces \(User settings\)/);
+    assert.match(ask?.detail ?? '', /windmill\.additionalWorkspaces \(User settings\), windmill\.token \(Workspace settings\)/);
     assert.ok(p.shown('info').some((m) => m.includes('Removed the plaintext tokens')));
 
     // the imported tokens are gone from the scope they were in; everything else is kept
@@ -206,8 +206,8 @@ describe('Import from Windmill Extension Settings', () => {
       ],
     });
     assert.deepEqual(settings.updates.map((u) => `${u.key} ${u.target}`), [
-      `windmill.token ${vscode.ConfigurationTarget.Workspace}`,
       `windmill.additionalWorkspaces ${vscode.ConfigurationTarget.Global}`,
+      `windmill.token ${vscode.ConfigurationTarget.Workspace}`,
     ]);
   });
 

@@ -90,7 +90,7 @@ export async function openWorkbench(opts: { log?: (s: string) => void } = {}): P
     cleanup.push(() => server.stop());
     const browser: Browser = await chromium.launch({ executablePath: host.chromiumPath, args: cs.CHROMIUM_ARGS, env: { ...process.env, ...sandbox.env } });
     cleanup.push(() => browser.close());
-    const context = await browser.newContext({ viewport: VIEWPORT, deviceScaleFactor: 1 });
+    const context = await browser.newContext({ viewport: VIEWPORT, deviceScaleFactor: 1, colorScheme: 'dark' });
     await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: server.url });
     const page = await context.newPage();
     if (opts.log) page.on('console', (m) => opts.log?.(`[browser] ${m.text()}`));
@@ -190,16 +190,27 @@ export async function waitForTreeLoaded(page: Page): Promise<void> {
   await settle(page);
 }
 
-/** F1, type the command's title, wait for it to be the highlighted entry, Enter. */
+/** F1, type the command's title, move to it with the arrow keys when it is not the first match, Enter. */
 export async function runCommand(page: Page, title: string): Promise<void> {
-  await page.locator('.monaco-workbench').click({ position: { x: 640, y: 400 }, trial: true }).catch(() => undefined);
   await page.keyboard.press('F1');
   const input = quickInputBox(page);
   await input.waitFor({ state: 'visible' });
   await input.press('ControlOrMeta+a');
   await page.keyboard.type(`>${title}`, { delay: 10 });
+  await enterOn(page, new RegExp(`^${escapeRe(title)}$`));
+}
+
+/** Moves the quick input's focus with ArrowDown to the row whose label matches, then presses Enter. */
+async function enterOn(page: Page, re: RegExp): Promise<void> {
+  const rows = quickInput(page).locator('.quick-input-list .monaco-list-row');
+  await rows.filter({ has: page.locator('.label-name', { hasText: re }) }).first().waitFor({ state: 'visible' });
   const focused = quickInput(page).locator('.quick-input-list .monaco-list-row.focused');
-  await focused.filter({ has: page.locator('.label-name', { hasText: new RegExp(`^${escapeRe(title)}$`) }) }).waitFor({ state: 'visible' });
+  for (let i = 0; i < 30; i++) {
+    const name = (await focused.locator('.label-name').first().textContent({ timeout: 2000 }).catch(() => null))?.trim() ?? '';
+    if (re.test(name)) break;
+    await page.keyboard.press('ArrowDown');
+  }
+  await focused.filter({ has: page.locator('.label-name', { hasText: re }) }).waitFor({ state: 'visible', timeout: 2000 });
   await page.keyboard.press('Enter');
 }
 
@@ -232,17 +243,5 @@ export async function answer(page: Page, prompt: string | RegExp, value: string)
 /** Answers a quick pick: waits for its placeholder, moves with the arrow keys to the item, Enter. */
 export async function choose(page: Page, placeholder: string | RegExp, label: string | RegExp): Promise<void> {
   await waitForPrompt(page, placeholder);
-  const rows = quickInput(page).locator('.quick-input-list .monaco-list-row');
-  await rows.first().waitFor({ state: 'visible' });
-  const re = typeof label === 'string' ? new RegExp(`^${escapeRe(label)}$`) : label;
-  const target = rows.filter({ has: page.locator('.label-name', { hasText: re }) });
-  await target.first().waitFor({ state: 'visible' });
-  const focused = quickInput(page).locator('.quick-input-list .monaco-list-row.focused');
-  for (let i = 0; i < 20; i++) {
-    const name = (await focused.locator('.label-name').first().textContent().catch(() => null))?.trim() ?? '';
-    if (re.test(name)) break;
-    await page.keyboard.press('ArrowDown');
-  }
-  await focused.filter({ has: page.locator('.label-name', { hasText: re }) }).waitFor({ state: 'visible', timeout: 2000 });
-  await page.keyboard.press('Enter');
+  await enterOn(page, typeof label === 'string' ? new RegExp(`^${escapeRe(label)}$`) : label);
 }
