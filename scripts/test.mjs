@@ -1,9 +1,11 @@
 #!/usr/bin/env node
 // `npm test`: installs what is missing, type-checks, lints, bundles, runs the unit tests (plain mocha)
-// and the integration tests inside a real VS Code extension host against the Windmill emulator, then
-// prints one line of totals over both layers: "N passed, N failed".
+// and the integration tests inside a real VS Code extension host against the Windmill emulator, and the
+// UI tests (playwright-core driving the real workbench), then prints one line of totals over all layers:
+// "N passed, N failed".
 //   --unit          unit tests only (with type-check)      --integration   integration tests only
-//   --no-checks     skip type-check and lint               env WINDMILL_TEST_GREP filters both layers
+//   --ui            UI tests only                          --no-ui         skip the UI tests (said so)
+//   --no-checks     skip type-check and lint               env WINDMILL_TEST_GREP filters the test layers
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -15,6 +17,8 @@ process.chdir(root);
 const argv = process.argv.slice(2);
 const onlyUnit = argv.includes('--unit');
 const onlyIntegration = argv.includes('--integration');
+const onlyUi = argv.includes('--ui');
+const noUi = argv.includes('--no-ui');
 const checks = !argv.includes('--no-checks');
 const require = createRequire(import.meta.url);
 
@@ -40,21 +44,30 @@ let failed = 0;
 // 2. Compile (tsc doubles as the type-check), lint, bundle.
 removeStaleOutput();
 if (!await step('type-check and compile (tsc)', () => sh(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', '.']))) failedSteps.push('type-check');
-if (checks && !onlyUnit && !onlyIntegration) {
+if (checks && !onlyUnit && !onlyIntegration && !onlyUi) {
   if (!await step('lint (eslint)', () => sh(process.execPath, [join(root, 'node_modules', 'eslint', 'bin', 'eslint.js'), 'src', 'test', 'scripts', 'esbuild.mjs']))) failedSteps.push('lint');
 }
 if (!await step('bundle (esbuild)', () => sh(process.execPath, ['esbuild.mjs']))) failedSteps.push('bundle');
 
 // 3. Unit tests: plain mocha, no VS Code.
-if (!onlyIntegration && !failedSteps.includes('type-check')) {
+if (!onlyIntegration && !onlyUi && !failedSteps.includes('type-check')) {
   const r = await step('unit tests (mocha)', () => runUnit());
   passed += r.passed;
   failed += r.failed;
 }
 
 // 4. Integration tests in a real VS Code host against the emulator.
-if (!onlyUnit && !failedSteps.includes('type-check') && !failedSteps.includes('bundle')) {
+if (!onlyUnit && !onlyUi && !failedSteps.includes('type-check') && !failedSteps.includes('bundle')) {
   const r = await step('integration tests (VS Code extension host)', () => runIntegration());
+  passed += r.passed;
+  failed += r.failed;
+}
+
+// 5. UI tests: playwright-core drives the real workbench (code-server + Chromium) with keyboard and mouse.
+if (!onlyUnit && !onlyIntegration && noUi) {
+  console.log('\n=== UI tests (playwright, real workbench): SKIPPED (--no-ui)');
+} else if (!onlyUnit && !onlyIntegration && !failedSteps.includes('type-check') && !failedSteps.includes('bundle')) {
+  const r = await step('UI tests (playwright, real workbench)', () => runUi());
   passed += r.passed;
   failed += r.failed;
 }
@@ -115,4 +128,22 @@ async function runIntegration() {
   const r = JSON.parse(readFileSync(results, 'utf8'));
   rmSync(results, { force: true });
   return { passed: r.passed, failed: r.failed };
+}
+
+async function runUi() {
+  const { ensureHost } = await import('./host-install.mjs');
+  try { ensureHost(); } catch (e) { console.error(String(e?.message ?? e)); return { passed: 0, failed: 1 }; }
+  const dir = join(root, 'out', 'test', 'ui');
+  const files = existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith('.test.js')) : [];
+  if (files.length === 0) {
+    console.error(`No UI tests found in ${dir}.`);
+    return { passed: 0, failed: 1 };
+  }
+  const Mocha = require('mocha');
+  const mocha = new Mocha({ ui: 'bdd', reporter: 'spec', timeout: 60_000, slow: 15_000 });
+  if (process.env.WINDMILL_TEST_GREP) mocha.grep(process.env.WINDMILL_TEST_GREP);
+  for (const f of files.sort()) mocha.addFile(join(dir, f));
+  return new Promise((resolve) => {
+    const runner = mocha.run(() => resolve({ passed: runner.stats.passes, failed: runner.stats.failures }));
+  });
 }

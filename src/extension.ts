@@ -13,6 +13,7 @@
 //   globalState     the extension's globalState (tests prove no token is in it);
 //   workspaceState  the extension's workspaceState (unused by the extension; the leak test scans it too);
 //   logUri          the folder of the extension's log file (tests prove no secret is in it);
+//   log             the extension's Log (the leak test logs secrets on purpose and checks they are masked);
 //   globalStorageUri the extension's global storage folder (the tests find the user settings file from it);
 //   cancelBulk()    cancels the bulk runs in progress, as their notification's Cancel button does.
 // In every other mode activate() returns undefined.
@@ -20,6 +21,7 @@ import * as vscode from 'vscode';
 import { Log } from './log';
 import { ConnectionStore } from './connections/store';
 import { ClientFactory } from './connections/clients';
+import { ConnectionHealth } from './connections/health';
 import { UsersTreeProvider } from './tree/provider';
 import { TreeFilterController } from './tree/filter';
 import type { UsersNode } from './tree/nodes';
@@ -44,6 +46,7 @@ export interface WindmillUsersTestApi {
   readonly globalState: vscode.Memento;
   readonly workspaceState: vscode.Memento;
   readonly logUri: vscode.Uri;
+  readonly log: Log;
   readonly globalStorageUri: vscode.Uri;
   /** Cancels the bulk runs in progress; how many there were. */
   cancelBulk(): number;
@@ -54,6 +57,8 @@ export function activate(context: vscode.ExtensionContext): WindmillUsersTestApi
   const store = new ConnectionStore(context.globalState, context.secrets, log);
   // A problem with the CA files of windmillUsers.tls.caCertificates is shown once, through the prompter.
   const clients = new ClientFactory(store, log, (text, ...buttons) => services.prompter.message('warning', text, {}, ...buttons));
+  // A rejected token (HTTP 401, not "superadmin required") on any call marks its connection signed out.
+  const health = new ConnectionHealth(store, log);
   const tree = new UsersTreeProvider(store, clients, log);
   const reports = new ReportDocuments();
   const services: Services = {
@@ -64,6 +69,7 @@ export function activate(context: vscode.ExtensionContext): WindmillUsersTestApi
     errors: new ErrorReporter(() => services.prompter, log),
   };
   const view = vscode.window.createTreeView(VIEW_ID, { treeDataProvider: tree, showCollapseAll: true, canSelectMany: true });
+  context.subscriptions.push(clients.onConnectionError((c, token, e) => health.onClientError(c, token, e)));
   context.subscriptions.push(log, store, clients, tree, reports, view, new TreeFilterController(tree, view), ...registerCommands(services));
   log.info(`Windmill Users activated (${vscode.ExtensionMode[context.extensionMode]} mode)`);
   void addDevConnection(services, context.extensionMode);
@@ -79,6 +85,7 @@ export function activate(context: vscode.ExtensionContext): WindmillUsersTestApi
     globalState: context.globalState,
     workspaceState: context.workspaceState,
     logUri: context.logUri,
+    log,
     globalStorageUri: context.globalStorageUri,
     cancelBulk: cancelRunningBulk,
   };

@@ -3,7 +3,7 @@
 // (ErrorReporter): a message with "Show Log", nothing thrown at VS Code.
 import * as vscode from 'vscode';
 import { addConnection, removeConnection } from '../connections/flows';
-import { ConnectionNode, ErrorNode, GroupNode, InviteNode, InvitesNode, MemberNode, NoticeNode, type UsersNode } from '../tree/nodes';
+import { ConnectionNode, ErrorNode, GroupNode, InviteNode, InvitesNode, MemberNode, NoticeNode, SignedOutNode, type UsersNode } from '../tree/nodes';
 import { Commands, type CommandId } from '../ui/constants';
 import type { Services } from './services';
 import { addUser, removeUser } from './users';
@@ -18,6 +18,7 @@ import { deleteInstanceUser, disableInstanceUser, enableInstanceUser, renameInst
 import { revokeToken } from './myTokens';
 import { refreshTree, retry } from './sections';
 import { isSectionTreeNode } from '../tree/sections';
+import { renameConnection, selectConnection, signInAgain } from './connections';
 
 /** The bulk flows (and csv-parse / csv-stringify) load on first use, not at activation. */
 const bulk = () => import('./bulk');
@@ -70,11 +71,14 @@ export const COMMAND_TABLE: Record<CommandId, CommandSpec> = {
   [Commands.setPassword]: { run: setPassword, failure: () => vscode.l10n.t('Could not set the password') },
   [Commands.deleteInstanceUser]: { run: deleteInstanceUser, failure: () => vscode.l10n.t('Could not delete the instance user') },
   [Commands.revokeToken]: { run: revokeToken, failure: () => vscode.l10n.t('Could not revoke the token') },
+  [Commands.signInAgain]: { run: signInAgain, failure: () => vscode.l10n.t('Could not sign in again') },
+  [Commands.renameConnection]: { run: renameConnection, failure: () => vscode.l10n.t('Could not rename the connection') },
+  [Commands.selectConnection]: { run: selectConnection, failure: () => vscode.l10n.t('Could not select the default connection') },
 };
 
 function asNode(arg: unknown): UsersNode | undefined {
   return arg instanceof ConnectionNode || arg instanceof GroupNode || arg instanceof MemberNode || arg instanceof ErrorNode
-    || arg instanceof InvitesNode || arg instanceof InviteNode || arg instanceof NoticeNode || isSectionTreeNode(arg) ? arg : undefined;
+    || arg instanceof InvitesNode || arg instanceof InviteNode || arg instanceof NoticeNode || arg instanceof SignedOutNode || isSectionTreeNode(arg) ? arg : undefined;
 }
 
 /** A tree view's multi-selection (the second argument of a command run from a selected item). */

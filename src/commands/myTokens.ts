@@ -1,14 +1,13 @@
 // Revoke Token: deletes one of the connection account's own tokens (parity with
 // `wmill token delete <prefix>`), from a tree item of the "Tokens" section or from the palette.
 // Revoking the very token the connection uses warns first, and afterwards asks for a new one,
-// which goes through the one verification-and-save path (saveCheckedConnection).
+// through Sign In Again (src/commands/connections.ts: the one replace-the-token path).
 import * as vscode from 'vscode';
-import { validateToken } from '../validation';
 import type { WindmillClient } from '../windmill/client';
 import type { TokenInfo } from '../windmill/types';
 import { hostOf, type ConnectionInfo } from '../connections/store';
-import { ConnectionCheckError, saveCheckedConnection } from '../connections/flows';
-import type { UsersNode } from '../tree/nodes';
+import { ConnectionNode, type UsersNode } from '../tree/nodes';
+import { signInAgain } from './connections';
 import { expiryText } from '../tree/tokenNodes';
 import { Cancelled, choose } from '../ui/steps';
 import { notify, resolveConnection, withMutationProgress, type Services } from './services';
@@ -85,37 +84,18 @@ export async function revokeToken(s: Services, node?: UsersNode): Promise<void> 
   await askForNewToken(s, c);
 }
 
-/** After the connection's own token was revoked: asks a new one, checks it and saves it (or says what now). */
+/**
+ * After the connection's own token was revoked: asks for a new one through Sign In Again (the one
+ * replace-the-token path: paste or browser, checked by saveCheckedConnection before it is stored).
+ * Declined: says the connection no longer works (it shows as signed out at its next request).
+ */
 async function askForNewToken(s: Services, c: ConnectionInfo): Promise<void> {
-  const host = hostOf(c);
-  const typed = await s.prompter.input({
-    title: vscode.l10n.t('New Token for the Connection {0} on {1}', c.workspace, host),
-    prompt: vscode.l10n.t('The token was revoked: paste a new Windmill token for {0} (kept in VS Code\'s SecretStorage only)', c.email),
-    placeholder: vscode.l10n.t('Create one in Windmill: Account settings > Tokens'),
-    password: true,
-    ignoreFocusOut: true,
-    validateInput: (v) => validateToken(v.trim()),
-  });
-  const token = typed?.trim();
-  if (!token || validateToken(token)) {
+  try {
+    await signInAgain(s, new ConnectionNode(s.store.get(c.id) ?? c));
+  } catch (e) {
+    if (!(e instanceof Cancelled)) throw e;
     s.tree.refresh(c.id);
     void s.prompter.message('warning',
-      vscode.l10n.t('Revoked the token. The connection to {0} on {1} no longer works until it gets a new token (Add Connection with the same URL and workspace replaces it).', c.workspace, host));
-    return;
+      vscode.l10n.t('Revoked the token. The connection to {0} on {1} no longer works until it gets a new token (Sign In Again).', c.workspace, hostOf(c)));
   }
-  s.log.addSecret(token);
-  try {
-    await withMutationProgress(vscode.l10n.t('Checking the new token…'), (signal) => saveCheckedConnection(s, { remote: c.remote, workspace: c.workspace, token }, signal));
-  } catch (e) {
-    s.tree.refresh(c.id);
-    if (e instanceof ConnectionCheckError) {
-      s.log.error(`The new token was not saved for ${c.id}`, e.cause ?? e);
-      s.errors.show(vscode.l10n.t('Revoked the token, but the new token was not saved: {0}', e.message));
-      return;
-    }
-    s.errors.report(vscode.l10n.t('Revoked the token, but the new token was not saved'), e);
-    return;
-  }
-  s.log.info(`Connection ${c.id} now uses a new token`);
-  notify(s, vscode.l10n.t('Revoked the old token. The connection to {0} on {1} now uses the new token.', c.workspace, host));
 }

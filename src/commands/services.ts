@@ -2,7 +2,6 @@
 // mutable member: the integration tests swap it for a scripted one.
 import * as vscode from 'vscode';
 import type { ConnectionStore, ConnectionInfo } from '../connections/store';
-import { hostOf } from '../connections/store';
 import type { ClientFactory } from '../connections/clients';
 import type { UsersTreeProvider } from '../tree/provider';
 import type { UsersNode } from '../tree/nodes';
@@ -11,7 +10,8 @@ import type { ErrorReporter } from '../ui/errors';
 import type { Prompter } from '../ui/prompter';
 import type { ReportDocuments } from '../ui/reportDocuments';
 import type { Browser, SettingsAccess } from '../ui/browser';
-import { Cancelled, choose } from '../ui/steps';
+import { Cancelled } from '../ui/steps';
+import { pickConnection, type PickConnectionOptions } from './connectionPick';
 import { Commands } from '../ui/constants';
 
 export interface Services {
@@ -30,10 +30,11 @@ export interface Services {
 }
 
 /**
- * The connection a command works on: the node's, else the only one, else the person picks.
- * With no connection at all, says so (offering Add Connection) and throws Cancelled.
+ * The connection a command works on: the node's, else the only one, else the person picks (the
+ * one quick pick of ./connectionPick.ts: last choice first, remembered). With no connection at
+ * all, says so (offering Add Connection) and throws Cancelled.
  */
-export async function resolveConnection(s: Services, node: UsersNode | undefined, title: string): Promise<ConnectionInfo> {
+export async function resolveConnection(s: Services, node: UsersNode | undefined, title: string, opts: PickConnectionOptions = {}): Promise<ConnectionInfo> {
   if (node) {
     const fresh = s.store.get(node.connection.id);
     if (fresh) return fresh;
@@ -46,12 +47,7 @@ export async function resolveConnection(s: Services, node: UsersNode | undefined
     });
     throw new Cancelled();
   }
-  if (all.length === 1) return all[0];
-  return choose(s.prompter, all.map((c) => ({
-    label: c.label,
-    description: `${hostOf(c)} · ${c.email}`,
-    value: c,
-  })), { title, placeholder: vscode.l10n.t('Choose a connection'), matchOnDescription: true });
+  return pickConnection(s, title, opts);
 }
 
 /**

@@ -41,7 +41,7 @@ export function reachablePort(mapped: vscode.Uri): number | undefined {
   return Number.isInteger(port) && port > 0 ? port : undefined;
 }
 
-type Waited =
+export type Waited =
   | { kind: 'callback'; callback: SignInCallback }
   | { kind: 'unreachable'; mapped: string; port: number };
 
@@ -109,7 +109,7 @@ export async function signInWithBrowser(s: Services): Promise<void> {
 }
 
 /** Listens, opens the browser and waits for the one callback, in a cancellable notification. */
-function waitForBrowser(s: Services, remote: string, seconds: number): Promise<Waited> {
+export function waitForBrowser(s: Services, remote: string, seconds: number): Promise<Waited> {
   const host = hostOf({ remote });
   return Promise.resolve(vscode.window.withProgress(
     { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Signing in to {0} with the browser', host), cancellable: true },

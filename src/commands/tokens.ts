@@ -9,6 +9,8 @@ import type { UsersNode } from '../tree/nodes';
 import { isGoBack, type PickItem } from '../ui/prompter';
 import { Cancelled, ask, choose, runSteps, type Step } from '../ui/steps';
 import { notify, resolveConnection, withMutationProgress, type Services } from './services';
+import { isOutcomeUnknown } from '../windmill/errors';
+import { afterUnknownTokenCreate } from './outcome';
 
 type Method = 'create' | 'login';
 type Expiry = { kind: 'never' } | { kind: 'duration'; ms: number; label: string } | { kind: 'date' };
@@ -119,15 +121,26 @@ export async function createToken(s: Services, node?: UsersNode): Promise<void> 
       s.errors.show(`${action}: ${invalid}`);
       return;
     }
-    try {
-      token = await withMutationProgress(vscode.l10n.t('Creating a token…'), (signal) => client.createToken({
-        ...(state.label ? { label: state.label } : {}),
-        ...(state.expiration ? { expiration: state.expiration } : {}),
-        ...(state.scoped ? { workspace_id: c.workspace } : {}),
-      }, { signal }));
-    } catch (e) {
-      s.errors.report(action, e);
-      return;
+    // Sent once. With no answer, the tokens with this label are listed: a token created then is
+    // lost for good (offered for revocation); "Try Again" only when none was created.
+    for (;;) {
+      const sentAt = Date.now();
+      try {
+        token = await withMutationProgress(vscode.l10n.t('Creating a token…'), (signal) => client.createToken({
+          ...(state.label ? { label: state.label } : {}),
+          ...(state.expiration ? { expiration: state.expiration } : {}),
+          ...(state.scoped ? { workspace_id: c.workspace } : {}),
+        }, { signal }));
+        break;
+      } catch (e) {
+        if (!isOutcomeUnknown(e)) {
+          s.errors.report(action, e);
+          return;
+        }
+        const again = await afterUnknownTokenCreate(s, c, client, e, state.label, sentAt);
+        s.tree.sections.reload(c.id, 'tokens');
+        if (!again) return;
+      }
     }
     owner = c.email;
   } else {

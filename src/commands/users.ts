@@ -11,6 +11,7 @@ import { roleLabel } from '../tree/nodes';
 import type { PickItem } from '../ui/prompter';
 import { Cancelled, ask, choose, runSteps } from '../ui/steps';
 import { notify, resolveConnection, withMutationProgress, type Services } from './services';
+import { memberAddedLook, memberRemovedLook, userCreatedLook, userDeletedLook, writeChecked } from './outcome';
 
 const roleBody = (role: Role): { is_admin: boolean; operator: boolean } => ({ is_admin: role === 'admin', operator: role === 'operator' });
 
@@ -116,24 +117,43 @@ export async function addUser(s: Services, node?: UsersNode): Promise<void> {
   const generated = state.password === '';
   const password = generated ? generatePassword() : state.password;
   s.log.addSecret(password);
-  try {
-    await withMutationProgress(vscode.l10n.t('Creating the user {0}…', state.email), (signal) => client.createUser({
+  // Sent once; with no answer, the flow looks whether the user exists before offering "Try Again".
+  const created = await writeChecked(s, {
+    action,
+    progress: vscode.l10n.t('Creating the user {0}…', state.email),
+    write: (signal) => client.createUser({
       email: state.email, password, super_admin: state.superAdmin,
       ...(state.company ? { company: state.company } : {}),
       ...(state.name ? { name: state.name } : {}),
-    }, { signal }));
-  } catch (e) {
+    }, { signal }),
     // The server refused an Enterprise feature: quote it, and re-read the edition.
-    if (isEnterpriseRefusal(e)) s.errors.show(await explainEnterpriseRefusal(s, c, e, action));
-    else s.errors.report(action, e);
+    report: async (e) => {
+      if (isEnterpriseRefusal(e)) s.errors.show(await explainEnterpriseRefusal(s, c, e, action));
+      else s.errors.report(action, e);
+    },
+    look: userCreatedLook(c, client, state.email),
+  });
+  if (created === 'failed') return;
+  s.tree.refresh(c.id);
+  if (created === 'unchecked') {
+    // The account may exist now, with this password: it is shown anyway, never lost.
+    if (generated) {
+      await s.prompter.showSecretOnce({
+        message: vscode.l10n.t('The user {0} may have been created. The generated password it was sent with:', state.email),
+        secret: password,
+        copyLabel: vscode.l10n.t('Copy Password'),
+        detail: vscode.l10n.t('The server did not answer, so if the account exists now, it has this password. It is shown only this once and is not stored or logged anywhere.'),
+      });
+    }
     return;
   }
   s.log.info(`Created user ${state.email}${state.superAdmin ? ' (superadmin)' : ''} on ${c.remote}`);
-  s.tree.refresh(c.id);
   // The password is shown before anything else can fail.
   if (generated) {
     await s.prompter.showSecretOnce({
-      message: vscode.l10n.t('User {0} was created. Their generated password:', state.email),
+      message: created === 'seen'
+        ? vscode.l10n.t('User {0} was created (although the server did not answer). The generated password it was created with:', state.email)
+        : vscode.l10n.t('User {0} was created. Their generated password:', state.email),
       secret: password,
       copyLabel: vscode.l10n.t('Copy Password'),
       detail: vscode.l10n.t('It is shown only this once and is not stored or logged anywhere. Give it to the user through a safe channel.'),
@@ -148,15 +168,14 @@ export async function addUser(s: Services, node?: UsersNode): Promise<void> {
     notify(s, vscode.l10n.t('Created the user {0} on {1}.', state.email, hostOf(c)));
     return;
   }
-  try {
-    await withMutationProgress(vscode.l10n.t('Adding {0} to {1}…', state.email, c.workspace),
-      (signal) => client.addUserToWorkspace(c.workspace, { email: state.email, ...roleBody(role) }, { signal }));
-  } catch (e) {
-    s.errors.report(vscode.l10n.t('The user {0} was created, but could not be added to the workspace {1}', state.email, c.workspace), e);
-    return;
-  } finally {
-    s.tree.refresh(c.id);
-  }
+  const added = await writeChecked(s, {
+    action: vscode.l10n.t('The user {0} was created, but could not be added to the workspace {1}', state.email, c.workspace),
+    progress: vscode.l10n.t('Adding {0} to {1}…', state.email, c.workspace),
+    write: (signal) => client.addUserToWorkspace(c.workspace, { email: state.email, ...roleBody(role) }, { signal }),
+    look: memberAddedLook(c, client, state.email),
+  });
+  s.tree.refresh(c.id);
+  if (added !== 'ok') return; // 'seen' was already said
   s.log.info(`Added ${state.email} to ${c.workspace} as ${role}`);
   notify(s, vscode.l10n.t('Created the user {0} and added them to {1} as {2}.', state.email, c.workspace, roleLabel(role)));
 }
@@ -192,15 +211,14 @@ export async function addExistingToWorkspace(s: Services, c: ConnectionInfo, cli
   const { email, role } = await askEmailAndRole(s, vscode.l10n.t('Add to the Workspace {0}', c.workspace));
   const action = vscode.l10n.t('Could not add {0} to {1}', email, c.workspace);
   rejectInvalid(s, action, validateEmail(email));
-  try {
-    await withMutationProgress(vscode.l10n.t('Adding {0} to {1}…', email, c.workspace),
-      (signal) => client.addUserToWorkspace(c.workspace, { email, ...roleBody(role) }, { signal }));
-  } catch (e) {
-    s.errors.report(action, e);
-    return;
-  } finally {
-    s.tree.refresh(c.id);
-  }
+  const added = await writeChecked(s, {
+    action,
+    progress: vscode.l10n.t('Adding {0} to {1}…', email, c.workspace),
+    write: (signal) => client.addUserToWorkspace(c.workspace, { email, ...roleBody(role) }, { signal }),
+    look: memberAddedLook(c, client, email),
+  });
+  s.tree.refresh(c.id);
+  if (added !== 'ok') return; // 'seen' was already said
   s.log.info(`Added ${email} to ${c.workspace} as ${role}`);
   notify(s, vscode.l10n.t('Added {0} to {1} as {2}.', email, c.workspace, roleLabel(role)));
 }
@@ -268,17 +286,16 @@ export async function removeUser(s: Services, node?: UsersNode): Promise<void> {
   const action = scope === 'workspace'
     ? vscode.l10n.t('Could not remove {0} from {1}', member.email, c.workspace)
     : vscode.l10n.t('Could not delete the user {0}', member.email);
-  try {
-    await withMutationProgress(scope === 'workspace' ? vscode.l10n.t('Removing {0} from {1}…', member.email, c.workspace) : vscode.l10n.t('Deleting {0}…', member.email),
-      (signal) => scope === 'workspace'
-        ? client.removeMember(c.workspace, member.username, { signal })
-        : client.deleteUser(member.email, { signal }));
-  } catch (e) {
-    s.errors.report(action, e);
-    return;
-  } finally {
-    s.tree.refresh(c.id);
-  }
+  const removed = await writeChecked(s, {
+    action,
+    progress: scope === 'workspace' ? vscode.l10n.t('Removing {0} from {1}…', member.email, c.workspace) : vscode.l10n.t('Deleting {0}…', member.email),
+    write: (signal) => scope === 'workspace'
+      ? client.removeMember(c.workspace, member.username, { signal })
+      : client.deleteUser(member.email, { signal }),
+    look: scope === 'workspace' ? memberRemovedLook(c, client, member) : userDeletedLook(c, client, member.email),
+  });
+  s.tree.refresh(c.id);
+  if (removed !== 'ok') return; // 'seen' was already said
   s.log.info(scope === 'workspace' ? `Removed ${member.email} from ${c.workspace}` : `Deleted user ${member.email} from ${c.remote}`);
   notify(s, scope === 'workspace'
     ? vscode.l10n.t('Removed {0} from {1}.', member.email, c.workspace)

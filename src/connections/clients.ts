@@ -12,6 +12,10 @@ import { createDispatcher, loadCaFiles } from '../windmill/dispatcher';
 import type { Log } from '../log';
 import { CONFIG_SECTION, Settings } from '../ui/constants';
 import type { ConnectionInfo, ConnectionStore } from './store';
+import { watchClientErrors } from './health';
+
+/** Sees every failure of a saved connection's client (connection health, src/connections/health.ts). */
+export type ConnectionErrorHook = (connection: ConnectionInfo, token: string, e: unknown) => Promise<void>;
 
 /** Thrown when a saved connection has no token in SecretStorage (e.g. removed in another window). */
 export class MissingTokenError extends Error {
@@ -41,6 +45,7 @@ interface TrustState {
 export class ClientFactory implements vscode.Disposable {
   private trust?: TrustState;
   private readonly subscriptions: vscode.Disposable[] = [];
+  private readonly errorHooks = new Set<ConnectionErrorHook>();
 
   /** `warn`: how a problem with the CA files is shown (once per value of the setting). */
   constructor(private readonly store: ConnectionStore, private readonly log: Log, private readonly warn?: WarnFn) {
@@ -121,7 +126,17 @@ export class ClientFactory implements vscode.Disposable {
   async forConnection(info: ConnectionInfo, opts: ClientExtras = {}): Promise<WindmillClient> {
     const token = await this.store.getToken(info.id);
     if (!token) throw new MissingTokenError(info);
-    return this.create(info.remote, token, opts);
+    const client = this.create(info.remote, token, opts);
+    // Every failure of this client goes through the hooks (e.g. a rejected token signs the connection out).
+    return watchClientErrors(client, async (e) => {
+      for (const hook of [...this.errorHooks]) await hook(info, token, e);
+    });
+  }
+
+  /** Registers a hook that sees every failure of a saved connection's client (not of `create`'s). */
+  onConnectionError(hook: ConnectionErrorHook): vscode.Disposable {
+    this.errorHooks.add(hook);
+    return new vscode.Disposable(() => this.errorHooks.delete(hook));
   }
 
   /** A client for an instance URL and token that are not saved (yet). */

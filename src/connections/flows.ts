@@ -134,15 +134,18 @@ export async function askInstanceUrl(s: Services, options: StepOptions & { value
  * checks it (whoami + workspace whoami, see checkAccount) and only then saves the connection (token
  * in SecretStorage) and refreshes the tree. An existing connection to the same instance and
  * workspace is updated in place. Throws ConnectionCheckError (nothing saved) when a check fails.
+ * `c.id`: the connection to update in place (Sign In Again), when it is still saved for that
+ * instance and workspace. Saving clears the connection's "signed out" flag.
  */
 export async function saveCheckedConnection(
-  s: Services, c: { remote: string; workspace: string; token: string }, signal?: AbortSignal,
+  s: Services, c: { remote: string; workspace: string; token: string; id?: string }, signal?: AbortSignal,
 ): Promise<{ info: ConnectionInfo; updated: boolean }> {
   const remote = normalizeInstanceUrl(c.remote);
   s.log.addSecret(c.token);
   const client = s.clients.create(remote, c.token);
   const checked = await checkAccount(client, remote, c.workspace, signal);
-  const existing = s.store.find(remote, c.workspace);
+  const byId = c.id !== undefined ? s.store.get(c.id) : undefined;
+  const existing = byId && byId.remote === remote && byId.workspace === c.workspace ? byId : s.store.find(remote, c.workspace);
   const info: ConnectionInfo = {
     id: existing?.id ?? newConnectionId(),
     label: existing?.label ?? c.workspace,

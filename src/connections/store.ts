@@ -19,6 +19,11 @@ export interface ConnectionInfo {
   superAdmin: boolean;
   edition?: Edition;
   version?: string;
+  /**
+   * Set when the server rejected the token (HTTP 401 that is not "superadmin required"): the tree
+   * shows the connection as signed out until Sign In Again stores a checked token (src/connections/health.ts).
+   */
+  signedOut?: boolean;
 }
 
 export class ConnectionStore implements vscode.Disposable {
@@ -84,8 +89,19 @@ export class ConnectionStore implements vscode.Disposable {
     return token;
   }
 
+  /** The connection last chosen in a palette pick (or set with Select Default Connection), if still saved. */
+  lastChosen(): ConnectionInfo | undefined {
+    const id = this.state.get<unknown>(StorageKeys.lastConnection);
+    return typeof id === 'string' ? this.get(id) : undefined;
+  }
+
+  async setLastChosen(id: string): Promise<void> {
+    await this.state.update(StorageKeys.lastConnection, id);
+  }
+
   async remove(id: string): Promise<void> {
     await this.state.update(StorageKeys.connections, this.list().filter((c) => c.id !== id));
+    if (this.state.get<unknown>(StorageKeys.lastConnection) === id) await this.state.update(StorageKeys.lastConnection, undefined);
     await this.secrets.delete(secretKey(id));
     this.emitter.fire();
   }
@@ -121,6 +137,7 @@ function stripSecrets(info: ConnectionInfo): ConnectionInfo {
   if (info.username !== undefined) out.username = info.username;
   if (info.edition !== undefined) out.edition = info.edition;
   if (info.version !== undefined) out.version = info.version;
+  if (info.signedOut === true) out.signedOut = true;
   return out;
 }
 

@@ -7,6 +7,7 @@ import type { Access, GroupKind } from './model';
 import { InviteNode, InvitesNode, NoticeNode, inviteItem, invitesItem, noticeItem } from './inviteNodes';
 import { isSectionTreeNode, sectionTreeItem, type SectionTreeNode } from './sections';
 import { editionShort, editionText } from '../connections/edition';
+import { SignedOutNode, signedOutExplanation, signedOutItem } from './healthNodes';
 
 export { GROUP_ORDER, groupOf, type GroupKind } from './model';
 
@@ -36,8 +37,8 @@ export class ErrorNode {
   get id(): string { return `connection/${this.connection.id}/error`; }
 }
 
-export type UsersNode = ConnectionNode | GroupNode | MemberNode | ErrorNode | InvitesNode | InviteNode | NoticeNode | SectionTreeNode;
-export { InviteNode, InvitesNode, NoticeNode };
+export type UsersNode = ConnectionNode | GroupNode | MemberNode | ErrorNode | InvitesNode | InviteNode | NoticeNode | SectionTreeNode | SignedOutNode;
+export { InviteNode, InvitesNode, NoticeNode, SignedOutNode };
 
 export function groupLabel(group: GroupKind): string {
   switch (group) {
@@ -68,6 +69,7 @@ export function toTreeItem(node: UsersNode): vscode.TreeItem {
     case 'invites': return invitesItem(node);
     case 'invite': return inviteItem(node);
     case 'notice': return noticeItem(node);
+    case 'signedOut': return signedOutItem(node);
     default: return errorItem(node);
   }
 }
@@ -76,17 +78,22 @@ function connectionItem(node: ConnectionNode): vscode.TreeItem {
   const c = node.connection;
   const item = new vscode.TreeItem(c.label, vscode.TreeItemCollapsibleState.Expanded);
   item.id = node.id;
-  item.description = [hostOf(c), c.email, editionShort(c)].filter(Boolean).join(' · ');
-  item.iconPath = new vscode.ThemeIcon('server');
-  item.contextValue = `windmillUsers.connection${c.superAdmin ? ':superadmin' : ''}${node.access ? `:${node.access}` : ''}${c.edition === 'CE' ? ':ce' : ''}`;
+  item.description = [c.signedOut ? vscode.l10n.t('signed out') : '', hostOf(c), c.email, editionShort(c)].filter(Boolean).join(' · ');
+  item.iconPath = c.signedOut ? new vscode.ThemeIcon('debug-disconnect', new vscode.ThemeColor('list.warningForeground')) : new vscode.ThemeIcon('server');
+  item.contextValue = `windmillUsers.connection${c.superAdmin ? ':superadmin' : ''}${node.access ? `:${node.access}` : ''}${c.edition === 'CE' ? ':ce' : ''}${c.signedOut ? ':signedOut' : ''}`;
   const md = new vscode.MarkdownString();
   row(md, vscode.l10n.t('Workspace'), c.workspace);
   row(md, vscode.l10n.t('Instance'), c.remote);
   row(md, vscode.l10n.t('Signed in as'), c.email);
   row(md, vscode.l10n.t('Superadmin'), c.superAdmin ? vscode.l10n.t('yes') : vscode.l10n.t('no'));
   if (c.edition || c.version) row(md, vscode.l10n.t('Windmill'), editionText(c) ?? [c.edition, c.version].filter(Boolean).join(' '));
+  if (c.signedOut) row(md, vscode.l10n.t('Signed out'), signedOutExplanation(c));
   item.tooltip = md;
-  item.accessibilityInformation = { label: vscode.l10n.t('Connection {0} on {1} as {2}', c.label, hostOf(c), c.email) };
+  item.accessibilityInformation = {
+    label: c.signedOut
+      ? vscode.l10n.t('Connection {0} on {1} as {2}, signed out', c.label, hostOf(c), c.email)
+      : vscode.l10n.t('Connection {0} on {1} as {2}', c.label, hostOf(c), c.email),
+  };
   return item;
 }
 

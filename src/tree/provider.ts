@@ -9,7 +9,7 @@ import type { ClientFactory } from '../connections/clients';
 import type { Log } from '../log';
 import { describeError } from '../ui/errors';
 import { ContextKeys, VIEW_ID } from '../ui/constants';
-import { ConnectionNode, ErrorNode, toTreeItem, type UsersNode } from './nodes';
+import { ConnectionNode, ErrorNode, SignedOutNode, toTreeItem, type UsersNode } from './nodes';
 import type { Access, Grouping } from './model';
 import { MembersView, loadMembersData, type MembersData } from './membersView';
 import { SectionsModel, isSectionTreeNode } from './sections';
@@ -60,7 +60,13 @@ export class UsersTreeProvider implements vscode.TreeDataProvider<UsersNode>, vs
     }
     if (isSectionTreeNode(node)) return this.sections.getChildren(node);
     switch (node.kind) {
-      case 'connection': return [...await this.connectionChildren(node.connection), ...this.sections.roots(node.connection)];
+      case 'connection': {
+        // Signed out (the server rejected its token): one node saying so, no request (src/connections/health.ts).
+        const signedOut = (): boolean => this.store.get(node.connection.id)?.signedOut === true;
+        if (signedOut()) return [new SignedOutNode(node.connection)];
+        const children = await this.connectionChildren(node.connection);
+        return signedOut() ? [new SignedOutNode(node.connection)] : [...children, ...this.sections.roots(node.connection)];
+      }
       case 'group': return this.viewOf(node.connection.id)?.membersOf(node) ?? [];
       case 'invites': return this.viewOf(node.connection.id)?.invitesOf(node) ?? [];
       default: return [];
@@ -192,6 +198,8 @@ export class UsersTreeProvider implements vscode.TreeDataProvider<UsersNode>, vs
   /** Loads (or reuses) the members of a connection; resolves when done (never rejects). */
   async load(connection: ConnectionInfo): Promise<LoadState> {
     for (;;) {
+      // Signed out meanwhile (its token was rejected): no new request until it is signed in again.
+      if (this.store.get(connection.id)?.signedOut) return { status: 'error', message: vscode.l10n.t('Signed out: the token was rejected.') };
       let state = this.cache.get(connection.id);
       if (!state) {
         const controller = new AbortController();

@@ -160,6 +160,8 @@ export class SectionsModel implements vscode.Disposable {
   ): Promise<State<T>> {
     for (;;) {
       let state = map.get(c.id);
+      // A signed-out connection (its token was rejected, src/connections/health.ts) sends nothing.
+      if (!state && this.store.get(c.id)?.signedOut) return { status: 'error', message: vscode.l10n.t('Signed out: the token was rejected.') };
       if (!state) {
         const controller = new AbortController();
         const task = async (): Promise<void> => {

@@ -37,6 +37,9 @@ export const Commands = {
   setPassword: 'windmillUsers.setPassword',
   deleteInstanceUser: 'windmillUsers.deleteInstanceUser',
   revokeToken: 'windmillUsers.revokeToken',
+  signInAgain: 'windmillUsers.signInAgain',
+  renameConnection: 'windmillUsers.renameConnection',
+  selectConnection: 'windmillUsers.selectConnection',
 } as const;
 export type CommandId = (typeof Commands)[keyof typeof Commands];
 
@@ -52,6 +55,8 @@ export const StorageKeys = {
   connections: 'windmillUsers.connections',
   /** SecretStorage key prefix: one token per connection id. */
   tokenPrefix: 'windmillUsers.token.',
+  /** globalState: the id of the connection last chosen for palette commands (no secret). */
+  lastConnection: 'windmillUsers.lastConnection',
 } as const;
 
 export const CONFIG_SECTION = 'windmillUsers';

@@ -19,7 +19,7 @@ const BRAND = Symbol.for('windmill-users.WindmillError');
 export const CA_CERTIFICATES_SETTING = 'windmillUsers.tls.caCertificates';
 
 /** Appended to describe() when a write may have reached the server although no answer came. */
-const OUTCOME_UNKNOWN_TEXT = 'The change may have been made anyway: check (e.g. refresh the list) before trying again.';
+export const OUTCOME_UNKNOWN_TEXT = 'The change may have been made anyway: check (e.g. refresh the list) before trying again.';
 
 export abstract class WindmillError extends Error {
   readonly method: string;

@@ -172,18 +172,27 @@ export async function sectionSnapshot(api: WindmillUsersTestApi, section: 'insta
   return { section: found, children: found?.children ?? [] };
 }
 
-/** "Admins 2" etc. for a connection root. */
+/** The role groups (Admins, Developers, Operators, Disabled) of a connection root; not Pending Invites or other sections. */
+export function roleGroups(root: TreeSnapshot): TreeSnapshot[] {
+  return root.children.filter((g) => g.node.kind === 'group');
+}
+
+/** "Admins 2" etc. for a connection root (role groups only). */
 export function groupSummary(root: TreeSnapshot): string[] {
-  return root.children.map((g) => `${g.label} ${g.description ?? ''}`.trim());
+  return roleGroups(root).map((g) => `${g.label} ${g.description ?? ''}`.trim());
+}
+
+/** The member nodes under the roots (in role groups, or directly under a connection when flat). */
+function memberNodes(roots: TreeSnapshot[]): TreeSnapshot[] {
+  return roots.flatMap((r) => [...r.children.filter((c) => c.node.kind === 'member'), ...roleGroups(r).flatMap((g) => g.children)]);
 }
 
 export function findMember(roots: TreeSnapshot[], email: string): TreeSnapshot | undefined {
-  for (const r of roots) for (const g of r.children) for (const m of g.children) if (m.label === email) return m;
-  return undefined;
+  return memberNodes(roots).find((m) => m.label === email);
 }
 
 export function allMemberEmails(roots: TreeSnapshot[]): string[] {
-  return roots.flatMap((r) => r.children.flatMap((g) => g.children.map((m) => m.label))).sort();
+  return memberNodes(roots).map((m) => m.label).sort();
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -41,7 +41,7 @@ export interface Workbench {
   state(): Promise<EmulatorSnapshot>;
   /** Members of the demo workspace on the emulator. */
   members(): Promise<EmulatorMember[]>;
-  /** Re-seeds the emulator, closes leftovers (dialogs, quick input, menus) and reloads the tree. */
+  /** Re-seeds the emulator, closes leftovers (dialogs, quick input, menus) and reloads the tree if shown. */
   reset(): Promise<void>;
   /** Saves a screenshot of the page for a failed test (path returned). */
   capture(name: string): Promise<string | undefined>;
@@ -109,8 +109,8 @@ export async function openWorkbench(opts: { log?: (s: string) => void } = {}): P
         const res = await fetch(`${emulator.url}/_emulator/reset`, { method: 'POST', body: '{}' });
         if (!res.ok) throw new Error(`POST /_emulator/reset: HTTP ${res.status}`);
         await dismissAll(page);
-        await openUsersView(page);
-        await refreshTree(page);
+        // The tree keeps what it loaded: reload it when it is on screen (a test may open the view itself).
+        if (await treeRow(page, /^Connection /).first().isVisible()) await refreshTree(page);
       },
       async capture(name) {
         const dir = path.join(ROOT, '.vscode-test', 'failures');
@@ -142,10 +142,17 @@ export const dialogButton = (page: Page, name: string): Locator => dialog(page).
 /** A tree row of the Windmill view by its accessible label (exact string, or a pattern). */
 export const treeRow = (page: Page, name: string | RegExp): Locator => page.locator('.sidebar').getByRole('treeitem', { name, exact: typeof name === 'string' });
 /** A member's row: its accessible label starts with the email. */
-export const memberRow = (page: Page, email: string): Locator => page.getByRole('treeitem', { name: new RegExp(`^${escapeRe(email)},`) });
-/** A role group's row, e.g. ("Developers", 3). */
+export const memberRow = (page: Page, email: string): Locator => treeRow(page, new RegExp(`^${escapeRe(email)},`));
+/** A role group's row, e.g. ("Developers", 3); its accessible label is "Developers, 3 members". */
 export const groupRow = (page: Page, group: string, count?: number): Locator =>
-  page.getByRole('treeitem', { name: count === undefined ? new RegExp(`^${escapeRe(group)}, \\d+`) : `${group}, ${count} members` });
+  treeRow(page, new RegExp(`^${escapeRe(group)}, ${count === undefined ? '\\d+' : count} members?$`));
+
+/** The accessible labels of the tree's rows, top to bottom (all rows are rendered: the tree is short). */
+export async function treeLabels(page: Page): Promise<string[]> {
+  const rows = page.locator('.sidebar .monaco-list-row[role="treeitem"]');
+  const items = await rows.evaluateAll((els) => els.map((e) => ({ top: Number.parseFloat((e as unknown as { style: { top: string } }).style.top) || 0, label: e.getAttribute('aria-label') ?? '' })));
+  return items.sort((a, b) => a.top - b.top).map((i) => i.label);
+}
 
 export function escapeRe(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
@@ -165,19 +172,17 @@ export async function dismissAll(page: Page): Promise<void> {
 
 /** Opens the Windmill view from the activity bar (click on its icon; a second click would close it). */
 export async function openUsersView(page: Page): Promise<void> {
-  const tree = page.getByRole('treeitem', { name: /^Connection / });
-  if (await tree.first().isVisible().catch(() => false)) return;
+  if (await treeRow(page, /^Connection /).first().isVisible()) return;
   const icon = page.locator('.activitybar .action-item a.action-label[aria-label^="Windmill"]').first();
   await icon.waitFor({ state: 'visible', timeout: 30_000 });
   await icon.click();
   await page.locator('.sidebar .composite.title', { hasText: /Windmill/i }).waitFor({ state: 'visible' });
+  await page.mouse.move(VIEWPORT.width / 2, VIEWPORT.height - 100); // no hover left on the icon
 }
 
 /** Clicks the view's "Refresh Users" title button and waits for the tree to show its groups again. */
 export async function refreshTree(page: Page): Promise<void> {
-  const connection = page.getByRole('treeitem', { name: /^Connection / }).first();
-  await connection.waitFor({ state: 'visible', timeout: 30_000 });
-  await connection.hover();
+  await treeRow(page, /^Connection /).first().waitFor({ state: 'visible', timeout: 30_000 });
   const button = page.locator('.sidebar .action-label[aria-label^="Refresh Users"]:visible').first();
   await button.click();
   await waitForTreeLoaded(page);
@@ -185,7 +190,7 @@ export async function refreshTree(page: Page): Promise<void> {
 
 /** Waits until the view is not loading any more and shows at least one role group. */
 export async function waitForTreeLoaded(page: Page): Promise<void> {
-  await page.getByRole('treeitem', { name: /^(Admins|Developers|Operators), / }).first().waitFor({ state: 'visible', timeout: 30_000 });
+  await treeRow(page, /^(Admins|Developers|Operators), /).first().waitFor({ state: 'visible', timeout: 30_000 });
   await page.locator('.sidebar .pane .monaco-progress-container.active').waitFor({ state: 'hidden', timeout: 30_000 }).catch(() => undefined);
   await settle(page);
 }
@@ -244,4 +249,14 @@ export async function answer(page: Page, prompt: string | RegExp, value: string)
 export async function choose(page: Page, placeholder: string | RegExp, label: string | RegExp): Promise<void> {
   await waitForPrompt(page, placeholder);
   await enterOn(page, typeof label === 'string' ? new RegExp(`^${escapeRe(label)}$`) : label);
+}
+
+/** The browser's clipboard text (the workbench writes it asynchronously: waits until it is non-empty). */
+export async function readClipboard(page: Page, timeoutMs = 5000): Promise<string> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const text = await page.evaluate('navigator.clipboard.readText()') as string;
+    if (text || Date.now() > deadline) return text;
+    await settle(page, 100);
+  }
 }
