@@ -56,15 +56,23 @@ export async function openWorkbench(opts: { log?: (s: string) => void } = {}): P
   if (!fs.existsSync(path.join(ROOT, 'dist', 'extension.js'))) throw new Error('dist/extension.js is missing: run npm run build');
 
   const cleanup: (() => Promise<unknown> | unknown)[] = [];
+  let sandboxToRemove: Sandbox | undefined;
   const closeAll = async (): Promise<void> => {
     for (const fn of cleanup.reverse()) await Promise.resolve().then(fn).catch(() => undefined);
     cleanup.length = 0;
+    if (sandboxToRemove) {
+      // code-server's last child processes (the TypeScript server) may still write to TMPDIR for a moment.
+      await new Promise((r) => setTimeout(r, 1000));
+      sandboxToRemove.dispose();
+      sandboxToRemove = undefined;
+    }
   };
   try {
     const emulator = await startEmulator({ port: 0 });
     cleanup.push(() => emulator.close());
     const sandbox = cs.makeSandbox('wmu-ui-');
     cleanup.push(() => sandbox.dispose());
+    sandboxToRemove = sandbox;
     const folder = path.join(sandbox.dir, 'home', 'demo');
     fs.mkdirSync(folder, { recursive: true });
     // Settings of a calm, predictable workbench (no tips, no tour, no chat, no extension recommendations).
