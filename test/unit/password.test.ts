@@ -43,3 +43,9 @@ describe('generatePassword', () => {
     for (const [ch, c] of counts) assert.ok(Math.abs(c - expected) < expected * 0.25, `${ch}: ${c} vs ${expected}`);
   });
 });
+
+describe('generatePassword, first character', () => {
+  it('never starts with a character a spreadsheet reads as a formula', () => {
+    for (let i = 0; i < 2000; i++) assert.match(generatePassword(), /^[A-Za-z0-9]/);
+  });
+});
