@@ -10,7 +10,7 @@ import { validateToken } from '../validation';
 import { ask, choose, Cancelled } from '../ui/steps';
 import { notify, resolveConnection, withMutationProgress, type Services } from './services';
 import { pickConnection } from './connectionPick';
-import { signInTimeoutSeconds, waitForBrowser } from './signIn';
+import { reachablePort, signInTimeoutSeconds, waitForBrowser } from './signIn';
 
 /** The longest connection name accepted (it is a tree label). */
 export const MAX_LABEL_LENGTH = 60;
@@ -33,9 +33,18 @@ export function validateConnectionLabel(value: string): string | undefined {
 
 type Method = 'paste' | 'browser';
 
-/** Browser sign-in needs a desktop VS Code (a web host cannot receive the loopback callback). */
-function browserSignInAvailable(): boolean {
-  return vscode.env.uiKind === vscode.UIKind.Desktop;
+/**
+ * Whether a browser sign-in can send its token back here. A desktop VS Code (local or remote:
+ * VS Code forwards the port) can; in a web host, the loopback URI must map to a plain loopback
+ * port for the browser (as waitForBrowser checks again when it runs).
+ */
+async function browserSignInAvailable(s: Services): Promise<boolean> {
+  if (vscode.env.uiKind === vscode.UIKind.Desktop) return true;
+  try {
+    return reachablePort(await s.browser.asExternalUri(vscode.Uri.parse('http://127.0.0.1:1/'))) !== undefined;
+  } catch {
+    return false;
+  }
 }
 
 /**
@@ -51,7 +60,7 @@ export async function signInAgain(s: Services, node?: UsersNode): Promise<void> 
   const stepTitle = vscode.l10n.t('Sign In Again to {0} ({1})', c.label, host);
 
   let method: Method = 'paste';
-  if (browserSignInAvailable()) {
+  if (await browserSignInAvailable(s)) {
     method = await choose<Method>(s.prompter, [
       { label: vscode.l10n.t('Paste a New Token'), detail: vscode.l10n.t('Create one in Windmill: Account settings > Tokens'), value: 'paste' },
       { label: vscode.l10n.t('Sign In with Browser'), detail: vscode.l10n.t('Authorize VS Code on the Windmill page of {0}', host), value: 'browser' },

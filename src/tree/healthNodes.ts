@@ -16,9 +16,9 @@ export function signedOutExplanation(c: ConnectionInfo): string {
 
 export function signedOutItem(node: SignedOutNode): vscode.TreeItem {
   const c = node.connection;
-  const item = new vscode.TreeItem(vscode.l10n.t('Signed out: the token was rejected'), vscode.TreeItemCollapsibleState.None);
+  const item = new vscode.TreeItem(vscode.l10n.t('Signed out'), vscode.TreeItemCollapsibleState.None);
   item.id = node.id;
-  item.description = vscode.l10n.t('Sign In Again to use this connection');
+  item.description = vscode.l10n.t('The token was rejected (expired, revoked or wrong): Sign In Again.');
   item.iconPath = new vscode.ThemeIcon('warning', new vscode.ThemeColor('list.warningForeground'));
   item.contextValue = 'windmillUsers.signedOut';
   const md = new vscode.MarkdownString();

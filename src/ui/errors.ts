@@ -3,6 +3,8 @@
 import * as vscode from 'vscode';
 import { isWindmillError, WindmillNetworkError } from '../windmill/errors';
 import { MissingTokenError } from '../connections/clients';
+import { isTokenRejected } from '../connections/health';
+import { Commands } from './constants';
 import type { Log } from '../log';
 import type { Prompter } from './prompter';
 import { Cancelled } from './steps';
@@ -37,15 +39,21 @@ export class ErrorReporter {
     }
     const text = this.log.redact(`${action}: ${describeError(e)}`);
     this.log.error(action, e);
-    this.show(text);
+    // A rejected token has signed its connection out (src/connections/health.ts): offer the way back.
+    this.show(text, isTokenRejected(e));
     return text;
   }
 
-  /** Shows a (redacted) error toast with "Show Log", without waiting for it. */
-  show(text: string): void {
+  /** Shows a (redacted) error toast with "Show Log" (and "Sign In Again…"), without waiting for it. */
+  show(text: string, offerSignIn = false): void {
     const showLog = vscode.l10n.t('Show Log');
-    void this.prompter().message('error', this.log.redact(text), {}, showLog).then(
-      (choice) => { if (choice === showLog) this.log.show(); },
+    const signIn = vscode.l10n.t('Sign In Again…');
+    const buttons = offerSignIn ? [signIn, showLog] : [showLog];
+    void this.prompter().message('error', this.log.redact(text), {}, ...buttons).then(
+      (choice) => {
+        if (choice === showLog) this.log.show();
+        if (choice === signIn) void vscode.commands.executeCommand(Commands.signInAgain);
+      },
       (err: unknown) => this.log.error('Could not show an error message', err),
     );
   }

@@ -15,7 +15,7 @@ describe('Server errors', () => {
     assert.equal(p.asked.length, 0, 'nothing was asked');
     assert.ok(!p.shown('error')[0].includes('wmRevokedToken'));
     const roots = await snapshot(api);
-    assert.equal(roots[0].children[0].contextValue, 'windmillUsers.error');
+    assert.equal(roots[0].children[0].contextValue, 'windmillUsers.signedOut', 'signed out (src/connections/health.ts)');
     assert.equal(p.messages.length, 1, 'loading the tree added no popup');
   });
 

@@ -2,7 +2,8 @@
 // replaces the token in place, Rename Connection, and the palette's connection pick.
 import * as assert from 'node:assert/strict';
 import { DEMO_WORKSPACE, DEVELOPER, SUPERADMIN, WORKSPACE_ADMIN, type SeedAccount } from '../emulator/seed';
-import { emulator, emulatorUrl, freshStart, run, saveConnection, script, sectionSnapshot, snapshot, type TreeSnapshot } from './helpers';
+import * as vscode from 'vscode';
+import { emulator, emulatorUrl, freshStart, run, saveConnection, script, sectionSnapshot, snapshot, type Expectation, type TreeSnapshot } from './helpers';
 import type { WindmillUsersTestApi } from '../../src/extension';
 import type { ConnectionInfo } from '../../src/connections/store';
 import type { Browser } from '../../src/ui/browser';
@@ -29,6 +30,11 @@ async function freshToken(account: SeedAccount): Promise<string> {
   return token;
 }
 
+/** A MarkdownString tooltip's text (appendText escapes spaces and punctuation). */
+function plain(md: string | undefined): string {
+  return (md ?? '').replace(/&nbsp;/g, ' ').replace(/\\(.)/g, '$1');
+}
+
 function rootOf(roots: TreeSnapshot[], id: string): TreeSnapshot {
   const root = roots.find((r) => r.node.connection.id === id);
   assert.ok(root, `the tree shows the connection ${id}`);
@@ -50,11 +56,25 @@ async function signedOutConnection(api: WindmillUsersTestApi, account: SeedAccou
   return c;
 }
 
+/** A browser that follows the sign-in page (the loopback URI reaches it unchanged, as on a desktop). */
 function fakeBrowser(onOpen: (url: URL) => Promise<void>): Browser {
   return {
     openExternal: async (uri) => { await onOpen(new URL(uri.toString(true))); return true; },
     asExternalUri: async (uri) => uri,
   };
+}
+
+/** A host whose loopback port the browser cannot reach (a web host's proxy): only pasting is offered. */
+const NO_BROWSER: Browser = {
+  openExternal: async () => { throw new Error('no browser expected'); },
+  asExternalUri: async (uri) => vscode.Uri.parse(`https://proxy.example.com/proxy/${uri.authority.split(':')[1] ?? ''}/`),
+};
+
+/** The first prompts of Sign In Again with a pasted token: "Paste a New Token" where a browser could be offered. */
+function pasteSteps(token: string): Expectation[] {
+  return vscode.env.uiKind === vscode.UIKind.Desktop
+    ? [{ kind: 'pick', match: 'How do you want to sign in again', answer: 'Paste a New Token' }, { kind: 'input', match: 'New Windmill token', answer: token }]
+    : [{ kind: 'input', match: 'New Windmill token', answer: token }];
 }
 
 describe('Connection health: signed out on a rejected token', () => {
@@ -71,12 +91,12 @@ describe('Connection health: signed out on a rejected token', () => {
     const out = rootOf(roots, alice.id);
     assert.match(out.description ?? '', /^signed out · /);
     assert.match(out.contextValue ?? '', /^windmillUsers\.connection\b.*:signedOut$/);
-    assert.match(out.tooltip ?? '', /rejected the token/);
+    assert.match(out.tooltip ?? '', /\*\*Signed out:\*\*/);
     assert.equal(out.children.length, 1, 'one node instead of the members');
     assert.equal(out.children[0].node.kind, 'signedOut');
     assert.equal(out.children[0].contextValue, 'windmillUsers.signedOut');
     assert.match(out.children[0].label, /Signed out/);
-    assert.match(out.children[0].tooltip ?? '', /Sign In Again/);
+    assert.match(plain(out.children[0].tooltip), /rejected the token of alice@example\.com.*Use Sign In Again/s);
 
     const ok = rootOf(roots, admin.id);
     assert.ok(!(ok.contextValue ?? '').includes('signedOut'));
@@ -99,6 +119,16 @@ describe('Connection health: signed out on a rejected token', () => {
     const [root] = await treeAfterLoad(api);
     assert.equal(api.connections.get(c.id)?.signedOut, true);
     assert.equal(root.children[0]?.node.kind, 'signedOut');
+  });
+
+  it('a command that meets the rejected token signs out, and its error offers Sign In Again', async () => {
+    const c = await saveConnection(api, SUPERADMIN);
+    await emulator.fault({ path: `/api/w/${DEMO_WORKSPACE}/workspaces/list_pending_invites`, mode: 'status', status: 401, body: 'Not authorized: Unauthorized', times: 1 });
+    const p = script(api, [{ kind: 'message', severity: 'error', match: 'token was rejected' }]);
+    await run('windmillUsers.cancelInvite');
+    p.assertDone();
+    assert.deepEqual(p.messages.find((m) => m.severity === 'error')?.buttons, ['Sign In Again…', 'Show Log']);
+    assert.equal(api.connections.get(c.id)?.signedOut, true, 'marked before the error was shown');
   });
 
   it('a superadmin-required 401 does NOT sign out (whoami tells: the token works)', async () => {
@@ -127,9 +157,9 @@ describe('Connection health: Sign In Again', () => {
   it('with a bad token keeps the connection signed out and explains', async () => {
     const c = await signedOutConnection(api, DEVELOPER);
     const [root] = await snapshot(api);
+    api.setBrowser(NO_BROWSER);
     const p = script(api, [
-      { kind: 'pick', match: 'How do you want to sign in again', answer: 'Paste a New Token' },
-      { kind: 'input', match: 'New Windmill token', answer: BAD_TOKEN },
+      ...pasteSteps(BAD_TOKEN),
       { kind: 'message', severity: 'error', match: 'stays signed out' },
     ]);
     await run(SIGN_IN_AGAIN, root.children[0].node);
@@ -148,10 +178,8 @@ describe('Connection health: Sign In Again', () => {
     const c = await signedOutConnection(api, DEVELOPER);
     await api.connections.update({ ...api.connections.get(c.id)!, label: 'Alice on demo' });
     const token = await freshToken(DEVELOPER);
-    const p = script(api, [
-      { kind: 'pick', match: 'How do you want to sign in again', answer: 'Paste a New Token' },
-      { kind: 'input', match: 'New Windmill token', answer: token },
-    ]);
+    api.setBrowser(NO_BROWSER);
+    const p = script(api, pasteSteps(token));
     const roots = await snapshot(api);
     await run(SIGN_IN_AGAIN, rootOf(roots, c.id).node);
     p.assertDone();

@@ -65,7 +65,7 @@ describe('Users tree', () => {
     await saveConnection(api, SUPERADMIN, { token: 'wmRevokedToken000000000000000000' });
     const p = script(api, []);
     const roots = await snapshot(api);
-    assert.equal(roots[0].children[0].contextValue, 'windmillUsers.error');
+    assert.equal(roots[0].children[0].contextValue, 'windmillUsers.signedOut', 'signed out (src/connections/health.ts)');
     assert.match(roots[0].description ?? '', /admin@windmill\.dev/);
     assert.match(roots[0].children[0].description ?? '', /token was rejected/);
     p.assertDone();
