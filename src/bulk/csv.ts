@@ -104,18 +104,29 @@ interface RawRecord {
   info: { bytes: number };
 }
 
+/**
+ * A csv-parse failure as a BulkCsvError that never quotes the file: csv-parse's own messages can
+ * (INVALID_OPENING_QUOTE ends with `value is "<the cell>"`, and a cell may be a password).
+ */
+export function csvSyntaxError(e: unknown): BulkCsvError {
+  const err = e as { code?: unknown; lines?: unknown };
+  const line = typeof err?.lines === 'number' ? err.lines : undefined;
+  const code = typeof err?.code === 'string' ? err.code : undefined;
+  if (code === 'CSV_QUOTE_NOT_CLOSED') {
+    return new BulkCsvError(`A quoted field is never closed${line ? ` (the file ends inside quotes opened near line ${line})` : ''}.`, line);
+  }
+  const why = code === 'INVALID_OPENING_QUOTE' ? 'a quote (") stands inside a field that does not start with one'
+    : code === 'CSV_INVALID_CLOSING_QUOTE' || code === 'CSV_NON_TRIMABLE_CHAR_AFTER_CLOSING_QUOTE' ? 'a closing quote (") is followed by more text in the same field'
+      : `the structure cannot be read${code ? ` (${code})` : ''}`;
+  return new BulkCsvError(`The file is not valid CSV${line ? ` (line ${line})` : ''}: ${why}.`, line);
+}
+
 function readRecords(text: string): { records: { fields: string[]; line: number }[] } {
   let raw: RawRecord[];
   try {
     raw = parse(text, { bom: true, info: true, relax_column_count: true, skip_empty_lines: false }) as unknown as RawRecord[];
   } catch (e) {
-    const err = e as { code?: string; lines?: number; message?: string };
-    const line = typeof err.lines === 'number' ? err.lines : undefined;
-    if (err.code === 'CSV_QUOTE_NOT_CLOSED') {
-      throw new BulkCsvError(`A quoted field is never closed${line ? ` (the file ends inside quotes opened near line ${line})` : ''}.`, line);
-    }
-    // csv-parse's messages describe the structure, never cell values.
-    throw new BulkCsvError(`The file is not valid CSV${line ? ` (line ${line})` : ''}: ${err.message ?? String(e)}`, line);
+    throw csvSyntaxError(e);
   }
   // info.bytes is the offset just after a record (its line break included), so a record starts
   // where the previous one ended. csv-parse's own `lines` miscounts CRLF inside quotes.

@@ -3,7 +3,7 @@
 import { stringify } from 'csv-stringify/sync';
 import type { GlobalUserInfo, Member, Role } from '../windmill/types';
 import { escapeFormula } from './csv';
-import type { BulkReport, BulkRowResult, BulkSecret, BulkRemoveReport } from './runner';
+import type { BulkReport, BulkRowResult, BulkSecret } from './runner';
 
 /** One exported user. `role` is absent for an instance user who is not a member of the workspace. */
 export interface ExportRow {
@@ -103,13 +103,5 @@ export function secretsToCsv(secrets: readonly BulkSecret[]): string {
   return stringify(
     secrets.map((s) => [s.email, s.password]),
     { header: true, columns: ['email', 'password'], record_delimiter: 'unix', quoted_match: /\r/ },
-  );
-}
-
-/** A bulk removal's results -> CSV `username,email,outcome,message`. */
-export function removeReportToCsv(report: Pick<BulkRemoveReport, 'rows'>): string {
-  return stringify(
-    report.rows.map((r) => [escapeFormula(r.username), escapeFormula(r.email), r.outcome, escapeFormula(r.message ?? '')]),
-    { header: true, columns: ['username', 'email', 'outcome', 'message'], record_delimiter: 'unix', quoted_match: /\r/ },
   );
 }

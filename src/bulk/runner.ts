@@ -17,7 +17,8 @@
 // - generated passwords live only in `report.secrets`, never in `report.rows` or any message.
 import { parse } from 'csv-parse/sync';
 import { isWindmillError, WindmillHttpError } from '../windmill/errors';
-import { unescapeFormula, type BulkRow, type Role } from './csv';
+import { roleFlags } from '../windmill/types';
+import { csvSyntaxError, unescapeFormula, type BulkRow, type Role } from './csv';
 
 /** The part of WindmillClient the bulk runner needs (a fake in tests). */
 export interface BulkClient {
@@ -119,10 +120,6 @@ export const MAX_BULK_CONCURRENCY = 64;
 export function clampConcurrency(n: number | undefined): number {
   if (n === undefined || !Number.isFinite(n)) return DEFAULT_BULK_CONCURRENCY;
   return Math.min(MAX_BULK_CONCURRENCY, Math.max(1, Math.floor(n)));
-}
-
-function roleFlags(role: Role): { is_admin: boolean; operator: boolean } {
-  return { is_admin: role === 'admin', operator: role === 'operator' };
 }
 
 /** A sentence for a person: the server's message through describe(); never a password. */
@@ -317,12 +314,23 @@ function reportRows(report: string | Pick<BulkReport, 'rows'> | readonly Partial
   const text = report.replace(/^\ufeff/, '').trim();
   if (text === '') return [];
   if (text.startsWith('{') || text.startsWith('[')) {
-    const v: unknown = JSON.parse(text);
+    let v: unknown;
+    try {
+      v = JSON.parse(text);
+    } catch {
+      // JSON.parse's own message quotes the text: never pass it on.
+      throw new Error('This file is not valid JSON.');
+    }
     const rows = Array.isArray(v) ? v : (v as { rows?: unknown }).rows;
     if (!Array.isArray(rows)) throw new Error('This JSON is not a bulk-add report (no "rows").');
     return rows.filter((r): r is Partial<BulkRowResult> => typeof r === 'object' && r !== null);
   }
-  const records = parse(text, { columns: (h: string[]) => h.map((x) => x.trim().toLowerCase()), relax_column_count: true, skip_empty_lines: true }) as Record<string, string>[];
+  let records: Record<string, string>[];
+  try {
+    records = parse(text, { columns: (h: string[]) => h.map((x) => x.trim().toLowerCase()), relax_column_count: true, skip_empty_lines: true }) as Record<string, string>[];
+  } catch (e) {
+    throw csvSyntaxError(e);
+  }
   if (records.length > 0 && !('outcome' in records[0] && 'email' in records[0])) {
     throw new Error('This CSV is not a bulk-add report (it needs the columns email and outcome).');
   }

@@ -106,9 +106,19 @@ async function readText(uri: vscode.Uri): Promise<string> {
   return new TextDecoder('utf-8').decode(await vscode.workspace.fs.readFile(uri));
 }
 
-async function writeText(uri: vscode.Uri, text: string, privateFile = false): Promise<void> {
+async function writeText(uri: vscode.Uri, text: string): Promise<void> {
   await vscode.workspace.fs.writeFile(uri, new TextEncoder().encode(text));
-  if (privateFile && uri.scheme === 'file' && process.platform !== 'win32') await chmod(uri.fsPath, 0o600).catch(() => undefined);
+}
+
+/** Makes a local file readable by its owner only; says so when that fails (the file holds passwords). */
+async function makePrivate(s: Services, uri: vscode.Uri): Promise<void> {
+  if (uri.scheme !== 'file' || process.platform === 'win32') return;
+  try {
+    await chmod(uri.fsPath, 0o600);
+  } catch (e) {
+    s.log.error(`Could not make ${fileLabel(uri)} private (chmod 600)`, e);
+    void s.prompter.message('warning', vscode.l10n.t('{0} could not be made readable by you only: restrict its permissions yourself.', fileLabel(uri)));
+  }
 }
 
 function stamp(d = new Date()): string {
@@ -394,7 +404,8 @@ async function savePasswords(s: Services, c: ConnectionInfo, secrets: readonly B
       });
       if (uri) {
         try {
-          await writeText(uri, secretsToCsv(secrets), true);
+          await writeText(uri, secretsToCsv(secrets));
+          await makePrivate(s, uri);
           s.log.info(`Saved ${secrets.length} generated passwords to ${fileLabel(uri)}`);
           notify(s, vscode.l10n.t('Saved {0} passwords to {1}.', secrets.length, fileLabel(uri)));
           return;
@@ -456,9 +467,7 @@ function addReportMarkdown(c: ConnectionInfo, source: CsvSource, parsed: BulkCsv
     const outcome = r.outcome === 'failed' && r.step ? `${outcomeLabel(r.outcome)} (${r.step})` : outcomeLabel(r.outcome);
     out.push(`| ${r.line} | ${cell(r.email)} | ${cell(roleLabel(r.role))} | ${cell(outcome)} | ${cell(r.message)} |`);
   }
-  const notSent = [
-    ...parsed.invalid.map((r) => ({ line: r.line, email: r.email ?? '', message: r.reasons.join(' ') })),
-  ].sort((a, b) => a.line - b.line);
+  const notSent = parsed.invalid.map((r) => ({ line: r.line, email: r.email ?? '', message: r.reasons.join(' ') })).sort((a, b) => a.line - b.line);
   if (notSent.length) {
     out.push('', `## ${cell(vscode.l10n.t('Invalid rows (never sent)'))}`, '');
     out.push(`| ${[vscode.l10n.t('Line'), vscode.l10n.t('Email'), vscode.l10n.t('Reasons')].join(' | ')} |`, '|---:|---|---|');

@@ -170,9 +170,10 @@ export async function renameConnection(s: Services, node?: UsersNode): Promise<v
 /** Sets the connection palette commands offer first (from a tree item: that one, no question). */
 export async function selectConnection(s: Services, node?: UsersNode): Promise<void> {
   const all = s.store.list();
+  const fromNode = node ? s.store.get(node.connection.id) : undefined;
   let c: ConnectionInfo;
-  if (node && s.store.get(node.connection.id)) {
-    c = node.connection;
+  if (fromNode) {
+    c = fromNode;
     await s.store.setLastChosen(c.id);
   } else if (all.length <= 1) {
     c = await resolveConnection(s, undefined, vscode.l10n.t('Select Default Connection'));

@@ -14,6 +14,7 @@ import { explainSuperadmin401, isUnauthorized } from '../connections/superadmin'
 import type { UsersNode } from '../tree/nodes';
 import { instanceUserStates } from '../tree/instanceNodes';
 import { Cancelled, ask, choose } from '../ui/steps';
+import { passwordSetLook, writeChecked } from './outcome';
 import { notify, resolveConnection, withMutationProgress, type Services } from './services';
 
 interface Target { c: ConnectionInfo; user: GlobalUserInfo; client: WindmillClient }
@@ -239,9 +240,29 @@ export async function setPassword(s: Services, node?: UsersNode): Promise<void> 
   const button = vscode.l10n.t('Set Password');
   if (!await confirm(s, vscode.l10n.t('Set a new password for {0} on {1}?', user.email, hostOf(c)),
     vscode.l10n.t('Their current password stops working.'), button)) return;
-  const ok = await mutate(s, t, vscode.l10n.t('Setting the password of {0}…', user.email), vscode.l10n.t('Could not set the password of {0}', user.email),
-    (signal) => t.client.setPassword(user.email, password, { signal }));
-  if (!ok) return;
+  // Sent once, never retried. With no answer the password may be set now: a generated one is shown
+  // anyway (the account may have it), never lost.
+  const action = vscode.l10n.t('Could not set the password of {0}', user.email);
+  const result = await writeChecked(s, {
+    action,
+    progress: vscode.l10n.t('Setting the password of {0}…', user.email),
+    write: (signal) => t.client.setPassword(user.email, password, { signal }),
+    report: (e) => reportFailure(s, c, action, e),
+    look: passwordSetLook(),
+  });
+  s.tree.sections.reload(c.id, 'instanceUsers');
+  if (result === 'failed') return;
+  if (result === 'unchecked') {
+    if (generated) {
+      await s.prompter.showSecretOnce({
+        message: vscode.l10n.t('The password of {0} may have been set. The generated password it was sent with:', user.email),
+        secret: password,
+        copyLabel: vscode.l10n.t('Copy Password'),
+        detail: vscode.l10n.t('The server did not answer, so if the password was changed, the account has this one now. It is shown only this once and is not stored or logged anywhere.'),
+      });
+    }
+    return;
+  }
   s.log.info(`Set the password of ${user.email} on ${c.remote}${generated ? ' (generated)' : ''}`);
   if (generated) {
     await s.prompter.showSecretOnce({

@@ -6,7 +6,7 @@ import * as vscode from 'vscode';
 import type { ConnectionInfo } from '../connections/store';
 import type { WindmillClient } from '../windmill/client';
 import { WindmillHttpError, isOutcomeUnknown } from '../windmill/errors';
-import type { Member, Role } from '../windmill/types';
+import { roleFlags, type Member, type Role } from '../windmill/types';
 import { roleLabel, type UsersNode } from '../tree/nodes';
 import type { PickItem } from '../ui/prompter';
 import { Cancelled, choose } from '../ui/steps';
@@ -25,13 +25,24 @@ async function membersFor(s: Services, c: ConnectionInfo): Promise<readonly Memb
   return client.listMembers(c.workspace);
 }
 
-function memberItems(members: readonly Member[]): PickItem<Member>[] {
+/** The members as quick pick items, by email (email, username, then name · role · disabled). */
+export function memberItems(members: readonly Member[]): PickItem<Member>[] {
   return [...members].sort((a, b) => a.email.localeCompare(b.email)).map((m) => ({
     label: m.email,
     description: m.username,
     detail: [m.name, roleLabel(m.role), m.disabled ? vscode.l10n.t('disabled') : undefined].filter(Boolean).join(' · '),
     value: m,
   }));
+}
+
+/** The workspace roles as quick pick items, in `order`. */
+export function roleItems(order: readonly Role[]): PickItem<Role>[] {
+  const item: Record<Role, () => PickItem<Role>> = {
+    admin: () => ({ label: vscode.l10n.t('Admin'), description: vscode.l10n.t('manages the workspace and its members'), value: 'admin' }),
+    developer: () => ({ label: vscode.l10n.t('Developer'), description: vscode.l10n.t('writes and runs scripts and flows'), value: 'developer' }),
+    operator: () => ({ label: vscode.l10n.t('Operator'), description: vscode.l10n.t('runs scripts and flows, cannot edit them'), value: 'operator' }),
+  };
+  return order.map((r) => item[r]());
 }
 
 /**
@@ -53,8 +64,6 @@ async function targetMember(s: Services, node: UsersNode | undefined, title: str
   });
   return { c, member };
 }
-
-const roleBody = (role: Role): { is_admin: boolean; operator: boolean } => ({ is_admin: role === 'admin', operator: role === 'operator' });
 
 /** Sends one member update; on success the tree's cached member follows (or, if not cached, one reload). */
 async function updateMember(
@@ -100,7 +109,7 @@ async function applyRole(s: Services, t: Target, role: Role): Promise<void> {
     return;
   }
   if (!await confirmSelfDemotion(s, t, vscode.l10n.t('Make yourself {0}', roleLabel(role)))) return;
-  await updateMember(s, t, roleBody(role), {
+  await updateMember(s, t, roleFlags(role), {
     progress: vscode.l10n.t('Making {0} {1}…', member.email, roleLabel(role)),
     failure: vscode.l10n.t('Could not make {0} {1}', member.email, roleLabel(role)),
     done: vscode.l10n.t('{0} is now {1} in {2}.', member.email, roleLabel(role), c.workspace),
@@ -110,12 +119,7 @@ async function applyRole(s: Services, t: Target, role: Role): Promise<void> {
 
 export async function changeRole(s: Services, node?: UsersNode): Promise<void> {
   const t = await targetMember(s, node, vscode.l10n.t('Change the Role of a Member'));
-  const roles: PickItem<Role>[] = [
-    { label: vscode.l10n.t('Admin'), description: vscode.l10n.t('manages the workspace and its members'), value: 'admin' },
-    { label: vscode.l10n.t('Developer'), description: vscode.l10n.t('writes and runs scripts and flows'), value: 'developer' },
-    { label: vscode.l10n.t('Operator'), description: vscode.l10n.t('runs scripts and flows, cannot edit them'), value: 'operator' },
-  ];
-  const role = await choose(s.prompter, roles.filter((r) => r.value !== t.member.role), {
+  const role = await choose(s.prompter, roleItems(['admin', 'developer', 'operator']).filter((r) => r.value !== t.member.role), {
     title: vscode.l10n.t('Change the Role of {0}', t.member.email),
     placeholder: vscode.l10n.t('New role of {0} in {1} (now {2})', t.member.email, t.c.workspace, roleLabel(t.member.role)),
   });

@@ -4,7 +4,7 @@
 // through Sign In Again (src/commands/connections.ts: the one replace-the-token path).
 import * as vscode from 'vscode';
 import type { WindmillClient } from '../windmill/client';
-import type { TokenInfo } from '../windmill/types';
+import { tokenPrefix, type TokenInfo } from '../windmill/types';
 import { hostOf, type ConnectionInfo } from '../connections/store';
 import { ConnectionNode, type UsersNode } from '../tree/nodes';
 import { signInAgain } from './connections';
@@ -12,10 +12,10 @@ import { expiryText } from '../tree/tokenNodes';
 import { Cancelled, choose } from '../ui/steps';
 import { notify, resolveConnection, withMutationProgress, type Services } from './services';
 
-/** True when `prefix` is the start of the token this connection uses (read from SecretStorage, never logged). */
-async function isCurrentToken(s: Services, c: ConnectionInfo, prefix: string): Promise<boolean> {
+/** The prefix of the token this connection uses (read from SecretStorage, never logged). */
+async function currentPrefix(s: Services, c: ConnectionInfo): Promise<string | undefined> {
   const secret = await s.store.getToken(c.id);
-  return !!secret && secret.slice(0, 10) === prefix;
+  return secret ? tokenPrefix(secret) : undefined;
 }
 
 function tokenName(t: TokenInfo): string {
@@ -40,8 +40,7 @@ async function resolveToken(s: Services, node: UsersNode | undefined): Promise<{
     notify(s, vscode.l10n.t('{0} has no token to revoke on {1}.', c.email, hostOf(c)));
     throw new Cancelled();
   }
-  const secret = await s.store.getToken(c.id);
-  const current = secret?.slice(0, 10);
+  const current = await currentPrefix(s, c);
   const token = await choose(s.prompter, tokens.map((t) => ({
     label: t.label || `${t.token_prefix}…`,
     description: [t.label ? `${t.token_prefix}…` : undefined, expiryText(t), t.token_prefix === current ? vscode.l10n.t('this connection') : undefined].filter(Boolean).join(' · '),
@@ -57,7 +56,7 @@ async function resolveToken(s: Services, node: UsersNode | undefined): Promise<{
 
 export async function revokeToken(s: Services, node?: UsersNode): Promise<void> {
   const { c, token, client } = await resolveToken(s, node);
-  const current = await isCurrentToken(s, c, token.token_prefix);
+  const current = await currentPrefix(s, c) === token.token_prefix;
   const button = vscode.l10n.t('Revoke Token');
   const question = current
     ? vscode.l10n.t('Revoke {0}? This connection uses it.', tokenName(token))

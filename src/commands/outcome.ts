@@ -8,7 +8,7 @@ import { OUTCOME_UNKNOWN_TEXT, isOutcomeUnknown } from '../windmill/errors';
 import { describeError, isCancellation } from '../ui/errors';
 import { Cancelled } from '../ui/steps';
 import { hostOf, type ConnectionInfo } from '../connections/store';
-import type { WindmillClient } from '../windmill/client';
+import { waitOrAbort, type WindmillClient } from '../windmill/client';
 import type { TokenInfo } from '../windmill/types';
 import { withMutationProgress, type Services } from './services';
 
@@ -29,7 +29,7 @@ export async function lookForChange<T>(s: Services, title: string, probe: (signa
   try {
     return await withMutationProgress(title, async (signal) => {
       for (const delay of LOOK_DELAYS_MS) {
-        if (delay > 0) await sleep(delay, signal);
+        if (delay > 0) await waitOrAbort(delay, signal, () => new Cancelled());
         const found = await probe(signal);
         if (found !== undefined) return { found };
       }
@@ -63,25 +63,34 @@ export interface CheckedWrite {
   /** Reports a failure whose outcome is known (default: the ErrorReporter with `action`). */
   report?: (e: unknown) => Promise<void> | void;
   /** The look after an unknown outcome: true when the change is visible on the server. */
-  look: {
-    /** "Checking whether x was created…" */
-    title: string;
-    probe: (signal: AbortSignal) => Promise<boolean>;
-    /** Told when the change was made although no answer came: "x exists now: it was created." */
-    seen: string;
-    /** Added to the error when it was not made: "x was not created (checked on host)." */
-    notSeen: string;
-    /** Added to the error when the look failed: "Look at the list before trying again." */
-    unchecked: string;
-  };
+  look: Look | Unlookable;
+}
+
+export interface Look {
+  /** "Checking whether x was created…" */
+  title: string;
+  probe: (signal: AbortSignal) => Promise<boolean>;
+  /** Told when the change was made although no answer came: "x exists now: it was created." */
+  seen: string;
+  /** Added to the error when it was not made: "x was not created (checked on host)." */
+  notSeen: string;
+  /** Added to the error when the look failed: "Look at the list before trying again." */
+  unchecked: string;
+}
+
+/** A change no request can show (a new password): an unknown outcome is 'unchecked' at once. */
+export interface Unlookable {
+  /** Added to the error: what may have happened and how the person can find out. */
+  unchecked: string;
 }
 
 /**
  * Runs a write once. A failure with a known outcome is reported as usual. An unknown outcome is
  * looked at (lookForChange): made -> an information message, 'seen'; not made -> the error with
  * "Try Again" (the write runs again only when the person chooses it); the look failed -> the error
- * says to look before trying again. A cancellation after sending is looked at too, but offers
- * nothing when the change was not made (the person cancelled).
+ * says to look before trying again; a change nothing can look at (`Unlookable`) is 'unchecked' at
+ * once. A cancellation after sending is looked at too, but offers nothing when the change was not
+ * made (the person cancelled).
  */
 export async function writeChecked(s: Services, w: CheckedWrite): Promise<WriteResult> {
   for (;;) {
@@ -95,15 +104,16 @@ export async function writeChecked(s: Services, w: CheckedWrite): Promise<WriteR
         return 'failed';
       }
       const cancelled = isCancellation(e);
-      s.log.warn(`${w.action}: no answer (${cancelled ? 'cancelled after sending' : noAnswerReason(e)}); looking whether it was done`);
-      const looked = await lookForChange(s, w.look.title, async (signal) => ((await w.look.probe(signal)) ? true : undefined));
-      if (looked === 'failed') {
+      const look = 'probe' in w.look ? w.look : undefined;
+      s.log.warn(`${w.action}: no answer (${cancelled ? 'cancelled after sending' : noAnswerReason(e)}); ${look ? 'looking whether it was done' : 'whether it was done cannot be checked'}`);
+      const looked = look ? await lookForChange(s, look.title, async (signal) => ((await look.probe(signal)) ? true : undefined)) : 'failed';
+      if (!look || looked === 'failed') {
         s.errors.show(`${w.action}: ${noAnswerReason(e)} ${w.look.unchecked}`);
         return 'unchecked';
       }
       if (looked !== 'notFound') {
         s.log.info(`${w.action}: it was done although no answer came`);
-        void s.prompter.message('info', w.look.seen);
+        void s.prompter.message('info', look.seen);
         return 'seen';
       }
       if (cancelled) {
@@ -111,7 +121,7 @@ export async function writeChecked(s: Services, w: CheckedWrite): Promise<WriteR
         return 'failed';
       }
       s.log.error(w.action, e);
-      if (!await offerTryAgain(s, `${w.action}: ${noAnswerReason(e)} ${w.look.notSeen}`)) return 'failed';
+      if (!await offerTryAgain(s, `${w.action}: ${noAnswerReason(e)} ${look.notSeen}`)) return 'failed';
       s.log.info(`${w.action}: trying again`);
     }
   }
@@ -123,25 +133,13 @@ export async function offerTryAgain(s: Services, text: string): Promise<boolean>
   return await s.prompter.message('error', s.log.redact(text), {}, again) === again;
 }
 
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal.aborted) {
-      reject(new Cancelled());
-      return;
-    }
-    const timer = setTimeout(() => { signal.removeEventListener('abort', onAbort); resolve(); }, ms);
-    const onAbort = () => { clearTimeout(timer); reject(new Cancelled()); };
-    signal.addEventListener('abort', onAbort, { once: true });
-  });
-}
-
 // ---------------------------------------------------------------------------------------------
 // The looks of the user flows (src/commands/users.ts)
 
 const sameEmail = (a: string, b: string) => a.trim().toLowerCase() === b.trim().toLowerCase();
 
 /** After POST /users/create: is there an instance user with this email? */
-export function userCreatedLook(c: ConnectionInfo, client: WindmillClient, email: string): CheckedWrite['look'] {
+export function userCreatedLook(c: ConnectionInfo, client: WindmillClient, email: string): Look {
   return {
     title: vscode.l10n.t('Checking whether the user {0} was created…', email),
     probe: async (signal) => (await client.listAllInstanceUsers({ signal })).some((u) => sameEmail(u.email, email)),
@@ -152,7 +150,7 @@ export function userCreatedLook(c: ConnectionInfo, client: WindmillClient, email
 }
 
 /** After POST /w/{ws}/workspaces/add_user: is the email a member of the workspace? */
-export function memberAddedLook(c: ConnectionInfo, client: WindmillClient, email: string): CheckedWrite['look'] {
+export function memberAddedLook(c: ConnectionInfo, client: WindmillClient, email: string): Look {
   return {
     title: vscode.l10n.t('Checking whether {0} was added to {1}…', email, c.workspace),
     probe: async (signal) => (await client.listMembers(c.workspace, { signal })).some((m) => sameEmail(m.email, email)),
@@ -163,7 +161,7 @@ export function memberAddedLook(c: ConnectionInfo, client: WindmillClient, email
 }
 
 /** After DELETE /w/{ws}/users/delete/{username}: is the member gone? */
-export function memberRemovedLook(c: ConnectionInfo, client: WindmillClient, member: { email: string; username: string }): CheckedWrite['look'] {
+export function memberRemovedLook(c: ConnectionInfo, client: WindmillClient, member: { email: string; username: string }): Look {
   return {
     title: vscode.l10n.t('Checking whether {0} was removed from {1}…', member.email, c.workspace),
     probe: async (signal) => !(await client.listMembers(c.workspace, { signal })).some((m) => m.username === member.username),
@@ -174,13 +172,26 @@ export function memberRemovedLook(c: ConnectionInfo, client: WindmillClient, mem
 }
 
 /** After DELETE /users/delete/{email}: is the instance user gone? */
-export function userDeletedLook(c: ConnectionInfo, client: WindmillClient, email: string): CheckedWrite['look'] {
+export function userDeletedLook(c: ConnectionInfo, client: WindmillClient, email: string): Look {
   return {
     title: vscode.l10n.t('Checking whether the user {0} was deleted…', email),
     probe: async (signal) => !(await client.listAllInstanceUsers({ signal })).some((u) => sameEmail(u.email, email)),
     seen: vscode.l10n.t('The server did not answer in time, but the user {0} no longer exists on {1}: it was deleted.', email, hostOf(c)),
     notSeen: vscode.l10n.t('The user {0} was not deleted: it still exists on {1} (checked).', email, hostOf(c)),
     unchecked: vscode.l10n.t('Whether the user was deleted could not be checked: look at the instance users of {0} before trying again.', hostOf(c)),
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Instance users (src/commands/instanceUsers.ts)
+
+/**
+ * After POST /users/set_password_of/{email}: nothing can be looked at (Windmill shows no password
+ * state, and signing in would create a session), so an unknown outcome is 'unchecked' at once.
+ */
+export function passwordSetLook(): Unlookable {
+  return {
+    unchecked: vscode.l10n.t('The new password may have been set anyway, and there is no way to check it but to sign in with it: try it, or set the password again.'),
   };
 }
 

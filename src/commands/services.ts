@@ -50,22 +50,29 @@ export async function resolveConnection(s: Services, node: UsersNode | undefined
   return pickConnection(s, title, opts);
 }
 
-/**
- * Runs a mutation with a cancellable notification; cancelling aborts the request (AbortSignal).
- */
-export function withMutationProgress<T>(title: string, work: (signal: AbortSignal) => Promise<T>): Promise<T> {
+/** A cancellable notification; its Cancel button aborts `signal` (the CancellationToken as an AbortSignal). */
+export function withCancellableProgress<T>(
+  title: string, work: (signal: AbortSignal, progress: vscode.Progress<{ message?: string; increment?: number }>) => Promise<T>,
+): Promise<T> {
   return Promise.resolve(vscode.window.withProgress(
     { location: vscode.ProgressLocation.Notification, title, cancellable: true },
-    async (_progress, token) => {
+    async (progress, token) => {
       const controller = new AbortController();
       const sub = token.onCancellationRequested(() => controller.abort());
       try {
-        return await work(controller.signal);
+        return await work(controller.signal, progress);
       } finally {
         sub.dispose();
       }
     },
   ));
+}
+
+/**
+ * Runs a mutation with a cancellable notification; cancelling aborts the request (AbortSignal).
+ */
+export function withMutationProgress<T>(title: string, work: (signal: AbortSignal) => Promise<T>): Promise<T> {
+  return withCancellableProgress(title, (signal) => work(signal));
 }
 
 /** A non-modal notification that needs no answer (not awaited). */

@@ -11,7 +11,7 @@ import { hostOf } from '../connections/store';
 import { isLoopbackHost, validateWorkspaceId } from '../validation';
 import { CONFIG_SECTION, Settings } from '../ui/constants';
 import { ask } from '../ui/steps';
-import { notify, withMutationProgress, type Services } from './services';
+import { notify, withCancellableProgress, withMutationProgress, type Services } from './services';
 
 const TITLE = (): string => vscode.l10n.t('Sign In to Windmill with the Browser');
 const DEFAULT_TIMEOUT_SECONDS = 300;
@@ -89,6 +89,12 @@ export async function signInWithBrowser(s: Services): Promise<void> {
       ignoreFocusOut: true,
       validateInput: (v) => validateWorkspaceId(v.trim()),
     })).trim();
+    // A value typed past the validator (or from a script) is re-checked before any request.
+    const invalid = validateWorkspaceId(workspace);
+    if (invalid) {
+      s.errors.show(vscode.l10n.t('The browser sign-in was not saved: {0}', invalid));
+      return;
+    }
   }
   const ws = workspace;
 
@@ -111,38 +117,29 @@ export async function signInWithBrowser(s: Services): Promise<void> {
 /** Listens, opens the browser and waits for the one callback, in a cancellable notification. */
 export function waitForBrowser(s: Services, remote: string, seconds: number): Promise<Waited> {
   const host = hostOf({ remote });
-  return Promise.resolve(vscode.window.withProgress(
-    { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Signing in to {0} with the browser', host), cancellable: true },
-    async (progress, token): Promise<Waited> => {
-      const controller = new AbortController();
-      const sub = token.onCancellationRequested(() => controller.abort());
-      try {
-        const server = await startCallbackServer({ timeoutMs: seconds * 1000, signal: controller.signal });
-        try {
-          const local = vscode.Uri.parse(`http://127.0.0.1:${server.port}/`);
-          const mapped = await s.browser.asExternalUri(local);
-          const port = reachablePort(mapped);
-          if (port === undefined) return { kind: 'unreachable', mapped: mapped.toString(true), port: server.port };
-          if (port !== server.port) s.log.info(`Browser sign-in: callback port ${server.port} is forwarded to ${port}`);
-          const url = buildSignInUrl(`${remote}/`, port);
-          progress.report({ message: vscode.l10n.t('Authorize VS Code on the Windmill page that opened in your browser (waiting up to {0} seconds)…', seconds) });
-          s.log.info(`Browser sign-in: opening ${url}; listening on 127.0.0.1:${server.port} for ${seconds} s`);
-          const opened = await s.browser.openExternal(vscode.Uri.parse(url));
-          if (!opened) {
-            s.log.info('Browser sign-in: the browser was not opened; still waiting (the link may have been copied)');
-            progress.report({ message: vscode.l10n.t('The browser was not opened. Open {0} yourself; waiting up to {1} seconds…', url, seconds) });
-          }
-          const callback = await server.result;
-          s.log.info('Browser sign-in: callback received');
-          return { kind: 'callback', callback };
-        } finally {
-          await server.close();
-        }
-      } finally {
-        sub.dispose();
+  return withCancellableProgress(vscode.l10n.t('Signing in to {0} with the browser', host), async (signal, progress): Promise<Waited> => {
+    const server = await startCallbackServer({ timeoutMs: seconds * 1000, signal });
+    try {
+      const local = vscode.Uri.parse(`http://127.0.0.1:${server.port}/`);
+      const mapped = await s.browser.asExternalUri(local);
+      const port = reachablePort(mapped);
+      if (port === undefined) return { kind: 'unreachable', mapped: mapped.toString(true), port: server.port };
+      if (port !== server.port) s.log.info(`Browser sign-in: callback port ${server.port} is forwarded to ${port}`);
+      const url = buildSignInUrl(`${remote}/`, port);
+      progress.report({ message: vscode.l10n.t('Authorize VS Code on the Windmill page that opened in your browser (waiting up to {0} seconds)…', seconds) });
+      s.log.info(`Browser sign-in: opening ${url}; listening on 127.0.0.1:${server.port} for ${seconds} s`);
+      const opened = await s.browser.openExternal(vscode.Uri.parse(url));
+      if (!opened) {
+        s.log.info('Browser sign-in: the browser was not opened; still waiting (the link may have been copied)');
+        progress.report({ message: vscode.l10n.t('The browser was not opened. Open {0} yourself; waiting up to {1} seconds…', url, seconds) });
       }
-    },
-  ));
+      const callback = await server.result;
+      s.log.info('Browser sign-in: callback received');
+      return { kind: 'callback', callback };
+    } finally {
+      await server.close();
+    }
+  });
 }
 
 /** Explains why the browser sign-in cannot work here and offers Add Connection with the URL filled in. */

@@ -3,7 +3,7 @@ import * as vscode from 'vscode';
 import { validateEmail, validatePassword } from '../validation';
 import { generatePassword } from '../password';
 import type { WindmillClient } from '../windmill/client';
-import type { GlobalUserInfo, Member, Role } from '../windmill/types';
+import { roleFlags, type GlobalUserInfo, type Member, type Role } from '../windmill/types';
 import { hostOf, type ConnectionInfo } from '../connections/store';
 import { explainEnterpriseRefusal, isEnterpriseRefusal, tryReadEdition } from '../connections/edition';
 import type { UsersNode } from '../tree/nodes';
@@ -11,17 +11,11 @@ import { roleLabel } from '../tree/nodes';
 import type { PickItem } from '../ui/prompter';
 import { Cancelled, ask, choose, runSteps } from '../ui/steps';
 import { notify, resolveConnection, withMutationProgress, type Services } from './services';
+import { memberItems, roleItems } from './members';
 import { memberAddedLook, memberRemovedLook, userCreatedLook, userDeletedLook, writeChecked } from './outcome';
 
-const roleBody = (role: Role): { is_admin: boolean; operator: boolean } => ({ is_admin: role === 'admin', operator: role === 'operator' });
-
-function roleItems(): PickItem<Role>[] {
-  return [
-    { label: vscode.l10n.t('Developer'), description: vscode.l10n.t('writes and runs scripts and flows'), value: 'developer' },
-    { label: vscode.l10n.t('Admin'), description: vscode.l10n.t('manages the workspace and its members'), value: 'admin' },
-    { label: vscode.l10n.t('Operator'), description: vscode.l10n.t('runs scripts and flows, cannot edit them'), value: 'operator' },
-  ];
-}
+/** Add User and Invite offer Developer first (the usual role). */
+const ADD_ROLE_ORDER: readonly Role[] = ['developer', 'admin', 'operator'];
 
 /** Refreshes the stored superadmin flag/email when whoami says otherwise. */
 async function syncAccount(s: Services, c: ConnectionInfo, me: GlobalUserInfo): Promise<ConnectionInfo> {
@@ -40,6 +34,19 @@ function emailStep(s: Services, title: string, state: { email: string }): (ctx: 
       validateInput: (v) => validateEmail(v.trim()),
     })).trim();
   };
+}
+
+/**
+ * Shows a generated password once, with "Copy Password" (the only place it is ever shown).
+ * `detail` defaults to "shown only this once… give it to the user through a safe channel".
+ */
+export async function showPasswordOnce(s: Services, message: string, password: string, detail?: string): Promise<void> {
+  await s.prompter.showSecretOnce({
+    message,
+    secret: password,
+    copyLabel: vscode.l10n.t('Copy Password'),
+    detail: detail ?? vscode.l10n.t('It is shown only this once and is not stored or logged anywhere. Give it to the user through a safe channel.'),
+  });
 }
 
 /** Re-checks an answer before any request: a bad value gets its message and nothing is sent. */
@@ -138,30 +145,21 @@ export async function addUser(s: Services, node?: UsersNode): Promise<void> {
   if (created === 'unchecked') {
     // The account may exist now, with this password: it is shown anyway, never lost.
     if (generated) {
-      await s.prompter.showSecretOnce({
-        message: vscode.l10n.t('The user {0} may have been created. The generated password it was sent with:', state.email),
-        secret: password,
-        copyLabel: vscode.l10n.t('Copy Password'),
-        detail: vscode.l10n.t('The server did not answer, so if the account exists now, it has this password. It is shown only this once and is not stored or logged anywhere.'),
-      });
+      await showPasswordOnce(s, vscode.l10n.t('The user {0} may have been created. The generated password it was sent with:', state.email), password,
+        vscode.l10n.t('The server did not answer, so if the account exists now, it has this password. It is shown only this once and is not stored or logged anywhere.'));
     }
     return;
   }
   s.log.info(`Created user ${state.email}${state.superAdmin ? ' (superadmin)' : ''} on ${c.remote}`);
   // The password is shown before anything else can fail.
   if (generated) {
-    await s.prompter.showSecretOnce({
-      message: created === 'seen'
-        ? vscode.l10n.t('User {0} was created (although the server did not answer). The generated password it was created with:', state.email)
-        : vscode.l10n.t('User {0} was created. Their generated password:', state.email),
-      secret: password,
-      copyLabel: vscode.l10n.t('Copy Password'),
-      detail: vscode.l10n.t('It is shown only this once and is not stored or logged anywhere. Give it to the user through a safe channel.'),
-    });
+    await showPasswordOnce(s, created === 'seen'
+      ? vscode.l10n.t('User {0} was created (although the server did not answer). The generated password it was created with:', state.email)
+      : vscode.l10n.t('User {0} was created. Their generated password:', state.email), password);
   }
 
   const role = await s.prompter.pick<Role | 'none'>([
-    ...roleItems(),
+    ...roleItems(ADD_ROLE_ORDER),
     { label: vscode.l10n.t('Don\'t Add to the Workspace'), description: vscode.l10n.t('the user exists on the instance only'), value: 'none' },
   ], { title: vscode.l10n.t('Add {0} to the Workspace {1}?', state.email, c.workspace), placeholder: vscode.l10n.t('Role in the workspace {0}', c.workspace) });
   if (!role || role === 'none') {
@@ -171,7 +169,7 @@ export async function addUser(s: Services, node?: UsersNode): Promise<void> {
   const added = await writeChecked(s, {
     action: vscode.l10n.t('The user {0} was created, but could not be added to the workspace {1}', state.email, c.workspace),
     progress: vscode.l10n.t('Adding {0} to {1}…', state.email, c.workspace),
-    write: (signal) => client.addUserToWorkspace(c.workspace, { email: state.email, ...roleBody(role) }, { signal }),
+    write: (signal) => client.addUserToWorkspace(c.workspace, { email: state.email, ...roleFlags(role) }, { signal }),
     look: memberAddedLook(c, client, state.email),
   });
   s.tree.refresh(c.id);
@@ -185,7 +183,7 @@ async function askEmailAndRole(s: Services, title: string): Promise<{ email: str
   await runSteps([
     emailStep(s, title, state),
     async (ctx) => {
-      state.role = await choose(s.prompter, roleItems(), { title, ...ctx, placeholder: vscode.l10n.t('Role in the workspace') });
+      state.role = await choose(s.prompter, roleItems(ADD_ROLE_ORDER), { title, ...ctx, placeholder: vscode.l10n.t('Role in the workspace') });
     },
   ]);
   return state;
@@ -197,7 +195,7 @@ export async function inviteToWorkspace(s: Services, c: ConnectionInfo, client: 
   rejectInvalid(s, action, validateEmail(email));
   try {
     await withMutationProgress(vscode.l10n.t('Inviting {0}…', email),
-      (signal) => client.inviteUser(c.workspace, { email, ...roleBody(role) }, { signal }));
+      (signal) => client.inviteUser(c.workspace, { email, ...roleFlags(role) }, { signal }));
   } catch (e) {
     s.errors.report(action, e);
     return;
@@ -214,7 +212,7 @@ export async function addExistingToWorkspace(s: Services, c: ConnectionInfo, cli
   const added = await writeChecked(s, {
     action,
     progress: vscode.l10n.t('Adding {0} to {1}…', email, c.workspace),
-    write: (signal) => client.addUserToWorkspace(c.workspace, { email, ...roleBody(role) }, { signal }),
+    write: (signal) => client.addUserToWorkspace(c.workspace, { email, ...roleFlags(role) }, { signal }),
     look: memberAddedLook(c, client, email),
   });
   s.tree.refresh(c.id);
@@ -234,12 +232,7 @@ async function pickMember(s: Services, node?: UsersNode): Promise<{ c: Connectio
   const c = await resolveConnection(s, node, vscode.l10n.t('Remove Windmill User'));
   const client = await s.clients.forConnection(c);
   const members = await client.listMembers(c.workspace);
-  const member = await choose(s.prompter, [...members].sort((a, b) => a.email.localeCompare(b.email)).map((m) => ({
-    label: m.email,
-    description: m.username,
-    detail: [m.name, roleLabel(m.role), m.disabled ? vscode.l10n.t('disabled') : undefined].filter(Boolean).join(' · '),
-    value: m,
-  })), {
+  const member = await choose(s.prompter, memberItems(members), {
     title: vscode.l10n.t('Remove a User of {0}', c.workspace),
     placeholder: vscode.l10n.t('Search by email, username or name'),
     matchOnDescription: true, matchOnDetail: true,

@@ -142,16 +142,15 @@ export class ClientFactory implements vscode.Disposable {
   /** A client for an instance URL and token that are not saved (yet). */
   create(remote: string, token: string, opts: ClientExtras = {}): WindmillClient {
     this.log.addSecret(token);
-    const seconds = vscode.workspace.getConfiguration(CONFIG_SECTION).get<number>('requestTimeoutSeconds', 30);
+    const seconds = vscode.workspace.getConfiguration(CONFIG_SECTION).get<number>(Settings.requestTimeoutSeconds, 30);
     return new WindmillClient({
       remote,
       token,
       timeoutMs: Math.max(1, seconds) * 1000,
-      clientName: 'vscode-windmill-users',
       ...(opts.dispatcher ? { dispatcher: opts.dispatcher } : { getDispatcher: () => this.dispatcher() }),
       onRequest: (info) => {
         const status = info.status !== undefined ? ` ${info.status}` : '';
-        const error = info.error !== undefined ? ` (${String(info.error)})` : '';
+        const error = info.error !== undefined ? ` (${info.error})` : '';
         const line = `${info.method} ${info.path}${status} ${Math.round(info.ms)} ms${error}`;
         if (info.error !== undefined || (info.status !== undefined && info.status >= 400)) this.log.warn(line);
         else this.log.debug(line);

@@ -2,7 +2,8 @@
 // "EE v1.743.0"; the edition and version are kept in the connection's non-secret metadata (read on
 // connect, on refresh, and again whenever a server's answer proves the stored guess wrong).
 import * as vscode from 'vscode';
-import { WindmillHttpError, isWindmillError } from '../windmill/errors';
+import { WindmillHttpError } from '../windmill/errors';
+import { describeError } from '../ui/errors';
 import type { Edition } from '../windmill/types';
 import type { Log } from '../log';
 import type { ClientFactory } from './clients';
@@ -56,7 +57,7 @@ export async function tryReadEdition(d: EditionDeps, c: ConnectionInfo, signal?:
   try {
     return await readEdition(d, c, signal);
   } catch (e) {
-    d.log.warn(`Could not read the version of ${c.remote}: ${isWindmillError(e) ? e.describe() : String(e)}`);
+    d.log.warn(`Could not read the version of ${c.remote}: ${describeError(e)}`);
     return d.store.get(c.id) ?? c;
   }
 }
@@ -106,7 +107,7 @@ export async function refreshMetadata(d: EditionDeps, c: ConnectionInfo, signal?
     next.edition = version.value.edition;
     next.version = version.value.version;
   } else {
-    d.log.warn(`Could not read the version of ${c.remote}: ${isWindmillError(version.reason) ? version.reason.describe() : String(version.reason)}`);
+    d.log.warn(`Could not read the version of ${c.remote}: ${describeError(version.reason)}`);
   }
   if (me.status === 'fulfilled') {
     next.superAdmin = me.value.super_admin;

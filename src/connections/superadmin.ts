@@ -4,7 +4,8 @@
 // superadmin" (and the stored flag is corrected, so the Instance Users section hides); it fails
 // too -> the token was rejected.
 import * as vscode from 'vscode';
-import { WindmillHttpError, isWindmillError } from '../windmill/errors';
+import { WindmillHttpError } from '../windmill/errors';
+import { describeError } from '../ui/errors';
 import type { EditionDeps } from './edition';
 import { hostOf, type ConnectionInfo } from './store';
 
@@ -28,10 +29,9 @@ export async function explainSuperadmin401(d: EditionDeps, c: ConnectionInfo, op
     const client = await d.clients.forConnection(c);
     me = await client.whoami({ signal: opts.signal });
   } catch (e) {
-    const reason = isWindmillError(e) ? e.describe() : String(e);
     return isUnauthorized(e)
       ? { kind: 'tokenRejected', message: vscode.l10n.t('{0} rejected the token of this connection (expired, revoked or wrong). Replace it: create or paste a new token.', host) }
-      : { kind: 'other', message: reason };
+      : { kind: 'other', message: describeError(e) };
   }
   if (me.super_admin) {
     return { kind: 'other', message: vscode.l10n.t('{0} refused the request although {1} is an instance superadmin (HTTP 401).', host, me.email) };

@@ -5,7 +5,7 @@
 import * as vscode from 'vscode';
 import type { GlobalUserInfo } from '../windmill/types';
 import type { ConnectionInfo } from '../connections/store';
-import { formatDate, row, yesNo } from './sectionNodes';
+import { row, yesNo } from './sectionNodes';
 
 export class InstanceUsersSectionNode {
   readonly kind = 'instanceUsersSection';
@@ -74,8 +74,6 @@ export function instanceUserItem(node: InstanceUserNode): vscode.TreeItem {
   row(md, vscode.l10n.t('Superadmin'), yesNo(u.super_admin));
   row(md, vscode.l10n.t('Devops'), yesNo(u.devops));
   row(md, vscode.l10n.t('Disabled'), yesNo(u.disabled));
-  const created = formatDate((u as { created_at?: string }).created_at);
-  if (created) row(md, vscode.l10n.t('Created'), created);
   item.tooltip = md;
   item.accessibilityInformation = { label: [u.email, u.username, u.login_type, ...instanceUserStates(u)].filter(Boolean).join(', ') };
   return item;

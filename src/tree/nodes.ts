@@ -8,8 +8,7 @@ import { InviteNode, InvitesNode, NoticeNode, inviteItem, invitesItem, noticeIte
 import { isSectionTreeNode, sectionTreeItem, type SectionTreeNode } from './sections';
 import { editionShort, editionText } from '../connections/edition';
 import { SignedOutNode, signedOutExplanation, signedOutItem } from './healthNodes';
-
-export { GROUP_ORDER, groupOf, type GroupKind } from './model';
+import { formatDate, row, yesNo } from './sectionNodes';
 
 export class ConnectionNode {
   readonly kind = 'connection';
@@ -85,7 +84,7 @@ function connectionItem(node: ConnectionNode): vscode.TreeItem {
   row(md, vscode.l10n.t('Workspace'), c.workspace);
   row(md, vscode.l10n.t('Instance'), c.remote);
   row(md, vscode.l10n.t('Signed in as'), c.email);
-  row(md, vscode.l10n.t('Superadmin'), c.superAdmin ? vscode.l10n.t('yes') : vscode.l10n.t('no'));
+  row(md, vscode.l10n.t('Superadmin'), yesNo(c.superAdmin));
   if (c.edition || c.version) row(md, vscode.l10n.t('Windmill'), editionText(c) ?? [c.edition, c.version].filter(Boolean).join(' '));
   if (c.signedOut) row(md, vscode.l10n.t('Signed out'), signedOutExplanation(c));
   item.tooltip = md;
@@ -131,11 +130,12 @@ function memberItem(node: MemberNode): vscode.TreeItem {
   row(md, vscode.l10n.t('Username'), m.username);
   if (m.name) row(md, vscode.l10n.t('Name'), m.name);
   row(md, vscode.l10n.t('Role'), roleLabel(m.role));
-  if (m.created_at) row(md, vscode.l10n.t('Created'), formatDate(m.created_at));
+  const created = formatDate(m.created_at);
+  if (created) row(md, vscode.l10n.t('Created'), created);
   const via = addedVia(m.added_via);
   if (via) row(md, vscode.l10n.t('Added via'), via);
-  if (m.is_service_account) row(md, vscode.l10n.t('Service account'), vscode.l10n.t('yes'));
-  row(md, vscode.l10n.t('Disabled'), m.disabled ? vscode.l10n.t('yes') : vscode.l10n.t('no'));
+  if (m.is_service_account) row(md, vscode.l10n.t('Service account'), yesNo(true));
+  row(md, vscode.l10n.t('Disabled'), yesNo(m.disabled));
   item.tooltip = md;
   item.accessibilityInformation = {
     label: [m.email, m.username, roleLabel(m.role), m.disabled ? vscode.l10n.t('disabled') : ''].filter(Boolean).join(', '),
@@ -156,18 +156,6 @@ function errorItem(node: ErrorNode): vscode.TreeItem {
   item.tooltip = md;
   item.accessibilityInformation = { label: vscode.l10n.t('Could not load users: {0}', node.message) };
   return item;
-}
-
-/** A "**Label:** value" line; the value is server text, so it is escaped. */
-function row(md: vscode.MarkdownString, label: string, value: string): void {
-  md.appendMarkdown(`**${label}:** `);
-  md.appendText(value);
-  md.appendMarkdown('  \n');
-}
-
-function formatDate(iso: string): string {
-  const d = new Date(iso);
-  return Number.isNaN(d.getTime()) ? iso : d.toLocaleString();
 }
 
 function addedVia(v: unknown): string | undefined {

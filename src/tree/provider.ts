@@ -16,7 +16,7 @@ import { SectionsModel, isSectionTreeNode } from './sections';
 
 type LoadState =
   | { status: 'loading'; promise: Promise<void>; controller: AbortController }
-  | { status: 'loaded'; members: Member[]; data: MembersData; view?: MembersView }
+  | { status: 'loaded'; data: MembersData; view?: MembersView }
   | { status: 'error'; message: string };
 
 export class UsersTreeProvider implements vscode.TreeDataProvider<UsersNode>, vscode.Disposable {
@@ -108,11 +108,6 @@ export class UsersTreeProvider implements vscode.TreeDataProvider<UsersNode>, vs
     this.filterEmitter.fire();
   }
 
-  /** The caller's rights in a connection's workspace, once a load has told. */
-  accessOf(connectionId: string): Access | undefined {
-    return this.access.get(connectionId);
-  }
-
   /** The pending invites of a connection as last loaded (undefined: not loaded, or not listed). */
   invitesOf(connectionId: string): Invite[] | undefined {
     const state = this.cache.get(connectionId);
@@ -127,13 +122,14 @@ export class UsersTreeProvider implements vscode.TreeDataProvider<UsersNode>, vs
   patchMember(connectionId: string, username: string, patch: { is_admin?: boolean; operator?: boolean; disabled?: boolean }): boolean {
     const state = this.cache.get(connectionId);
     if (state?.status !== 'loaded') return false;
-    const i = state.members.findIndex((m) => m.username === username);
+    const members = state.data.members;
+    const i = members.findIndex((m) => m.username === username);
     if (i < 0) return false;
-    const old = state.members[i];
+    const old = members[i];
     const is_admin = patch.is_admin ?? old.is_admin;
     const operator = patch.operator ?? old.operator;
     const updated: Member = { ...old, is_admin, operator, disabled: patch.disabled ?? old.disabled, role: deriveRole(is_admin, operator) };
-    state.members[i] = updated;
+    members[i] = updated;
     const connection = this.store.get(connectionId);
     if (connection && updated.email === connection.email && !connection.superAdmin) {
       // The caller changed their own role: what they may do changes with it.
@@ -177,7 +173,7 @@ export class UsersTreeProvider implements vscode.TreeDataProvider<UsersNode>, vs
   /** The members of a connection as last loaded, if loaded. */
   membersOf(connectionId: string): Member[] | undefined {
     const state = this.cache.get(connectionId);
-    return state?.status === 'loaded' ? state.members : undefined;
+    return state?.status === 'loaded' ? state.data.members : undefined;
   }
 
   /**
@@ -227,14 +223,13 @@ export class UsersTreeProvider implements vscode.TreeDataProvider<UsersNode>, vs
         const client = await this.clients.forConnection(connection);
         const known = this.access.get(connection.id);
         const data = await loadMembersData(client, connection, known, controller.signal, this.log);
-        const { members } = data;
-        next = { status: 'loaded', members, data };
+        next = { status: 'loaded', data };
         if (data.access && data.access !== known && !controller.signal.aborted) {
           this.access.set(connection.id, data.access);
           // The connection node's contextValue carries the role: redraw it once the role is known.
           queueMicrotask(() => this.emitter.fire());
         }
-        this.log.info(`Loaded ${members.length} members${data.invites ? ` and ${data.invites.length} pending invites` : ''} of ${connection.workspace} (${connection.remote})`);
+        this.log.info(`Loaded ${data.members.length} members${data.invites ? ` and ${data.invites.length} pending invites` : ''} of ${connection.workspace} (${connection.remote})`);
       } catch (e) {
         if (controller.signal.aborted) return; // superseded by a refresh: the new load decides
         const message = describeError(e);

@@ -4,7 +4,7 @@
 // a failed load is one SectionErrorNode with the server's message (Retry reloads that section only).
 // The Users tree provider (provider.ts) owns one SectionsModel and delegates these nodes to it.
 import * as vscode from 'vscode';
-import type { GlobalUserInfo, TokenInfo } from '../windmill/types';
+import { tokenPrefix, type GlobalUserInfo, type TokenInfo } from '../windmill/types';
 import type { ConnectionInfo, ConnectionStore } from '../connections/store';
 import type { ClientFactory } from '../connections/clients';
 import { explainSuperadmin401, isUnauthorized } from '../connections/superadmin';
@@ -85,18 +85,6 @@ export class SectionsModel implements vscode.Disposable {
     }
   }
 
-  /** The instance users as last loaded, if loaded. */
-  instanceUsersOf(connectionId: string): GlobalUserInfo[] | undefined {
-    const s = this.users.get(connectionId);
-    return s?.status === 'loaded' ? s.items : undefined;
-  }
-
-  /** The tokens as last loaded, if loaded. */
-  tokensOf(connectionId: string): OwnToken[] | undefined {
-    const s = this.tokens.get(connectionId);
-    return s?.status === 'loaded' ? s.items : undefined;
-  }
-
   /** Forgets what was loaded (one connection, or all); in-flight loads are aborted. Does not fire. */
   forget(connectionId?: string): void {
     for (const map of [this.users, this.tokens] as Map<string, State<unknown>>[]) {
@@ -141,7 +129,7 @@ export class SectionsModel implements vscode.Disposable {
       const secret = await this.store.getToken(c.id);
       const client = await this.clients.forConnection(c);
       const list = await client.listAllTokens({ signal });
-      const currentPrefix = secret ? secret.slice(0, 10) : undefined;
+      const currentPrefix = secret ? tokenPrefix(secret) : undefined;
       this.log.info(`Loaded ${list.length} tokens of ${c.email} on ${c.remote}`);
       return list.map((t) => ({ token: t, current: currentPrefix !== undefined && t.token_prefix === currentPrefix }));
     }, undefined, 'tokens');

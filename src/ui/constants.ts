@@ -63,6 +63,8 @@ export const CONFIG_SECTION = 'windmillUsers';
 
 /** Settings under CONFIG_SECTION. */
 export const Settings = {
+  /** Per request (headers and body), in seconds (default 30). */
+  requestTimeoutSeconds: 'requestTimeoutSeconds',
   /** How long Sign In with Browser waits for the browser, in seconds. */
   signInTimeoutSeconds: 'signIn.timeoutSeconds',
   /** Requests in flight during a bulk add / remove (default 8). */

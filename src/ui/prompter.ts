@@ -99,48 +99,68 @@ export interface Prompter {
   saveFile(options: FileDialogOptions): Promise<vscode.Uri | undefined>;
 }
 
+/** What an input box and a quick pick share: the step options, Back and the one-time settling. */
+type SteppedInput = vscode.QuickInput & {
+  placeholder: string | undefined;
+  buttons: readonly vscode.QuickInputButton[];
+  readonly onDidTriggerButton: vscode.Event<vscode.QuickInputButton>;
+};
+
+function applyStepOptions(input: SteppedInput, options: StepOptions): void {
+  input.title = options.title;
+  input.step = options.step;
+  input.totalSteps = options.totalSteps;
+  input.placeholder = options.placeholder;
+  input.ignoreFocusOut = options.ignoreFocusOut ?? false;
+  if (options.canGoBack) input.buttons = [vscode.QuickInputButtons.Back];
+}
+
+/**
+ * Shows `input` and settles once: `wire` adds the input's own listeners and calls `accept(value)`;
+ * Back rejects with GoBack; hiding resolves undefined. The input and every listener are then disposed.
+ */
+function showOnce<T>(input: SteppedInput, wire: (accept: (value: T) => void) => vscode.Disposable[]): Promise<T | undefined> {
+  const disposables: vscode.Disposable[] = [input];
+  return new Promise<T | undefined>((resolve, reject) => {
+    let done = false;
+    const finish = (fn: () => void): void => {
+      if (done) return;
+      done = true;
+      fn();
+      for (const d of disposables) d.dispose();
+    };
+    disposables.push(
+      input.onDidTriggerButton((b) => {
+        if (b === vscode.QuickInputButtons.Back) finish(() => reject(new GoBack()));
+      }),
+      ...wire((value) => finish(() => resolve(value))),
+      input.onDidHide(() => finish(() => resolve(undefined))),
+    );
+    input.show();
+  });
+}
+
 export class VsCodePrompter implements Prompter {
   input(options: InputOptions): Promise<string | undefined> {
     const box = vscode.window.createInputBox();
-    box.title = options.title;
-    box.step = options.step;
-    box.totalSteps = options.totalSteps;
-    box.placeholder = options.placeholder;
+    applyStepOptions(box, options);
     box.prompt = options.prompt;
     box.value = options.value ?? '';
     box.password = options.password ?? false;
-    box.ignoreFocusOut = options.ignoreFocusOut ?? false;
-    if (options.canGoBack) box.buttons = [vscode.QuickInputButtons.Back];
-    const disposables: vscode.Disposable[] = [box];
-    return new Promise<string | undefined>((resolve, reject) => {
-      let done = false;
-      const finish = (fn: () => void): void => {
-        if (done) return;
-        done = true;
-        fn();
-        for (const d of disposables) d.dispose();
-      };
-      const validate = (value: string): string | undefined => options.validateInput?.(value);
-      disposables.push(
-        box.onDidTriggerButton((b) => {
-          if (b === vscode.QuickInputButtons.Back) finish(() => reject(new GoBack()));
-        }),
-        box.onDidChangeValue((value) => {
-          box.validationMessage = value ? validate(value) : undefined;
-        }),
-        box.onDidAccept(() => {
-          const message = validate(box.value);
-          if (message) {
-            box.validationMessage = message;
-            return;
-          }
-          const value = box.value;
-          finish(() => resolve(value));
-        }),
-        box.onDidHide(() => finish(() => resolve(undefined))),
-      );
-      box.show();
-    });
+    const validate = (value: string): string | undefined => options.validateInput?.(value);
+    return showOnce<string>(box, (accept) => [
+      box.onDidChangeValue((value) => {
+        box.validationMessage = value ? validate(value) : undefined;
+      }),
+      box.onDidAccept(() => {
+        const message = validate(box.value);
+        if (message) {
+          box.validationMessage = message;
+          return;
+        }
+        accept(box.value);
+      }),
+    ]);
   }
 
   pick<T>(items: readonly PickItem<T>[], options: PickOptions): Promise<T | undefined> {
@@ -154,40 +174,20 @@ export class VsCodePrompter implements Prompter {
   private quickPick<T>(items: readonly PickItem<T>[], options: PickOptions, many: boolean): Promise<T[] | undefined> {
     type Item = vscode.QuickPickItem & { value: T };
     const qp = vscode.window.createQuickPick<Item>();
-    qp.title = options.title;
-    qp.step = options.step;
-    qp.totalSteps = options.totalSteps;
-    qp.placeholder = options.placeholder;
-    qp.ignoreFocusOut = options.ignoreFocusOut ?? false;
+    applyStepOptions(qp, options);
     qp.matchOnDescription = options.matchOnDescription ?? false;
     qp.matchOnDetail = options.matchOnDetail ?? false;
     qp.canSelectMany = many;
     const qpItems: Item[] = items.map((i) => ({ label: i.label, description: i.description, detail: i.detail, picked: i.picked, value: i.value }));
     qp.items = qpItems;
     if (many) qp.selectedItems = qpItems.filter((i) => i.picked);
-    if (options.canGoBack) qp.buttons = [vscode.QuickInputButtons.Back];
-    const disposables: vscode.Disposable[] = [qp];
-    return new Promise<T[] | undefined>((resolve, reject) => {
-      let done = false;
-      const finish = (fn: () => void): void => {
-        if (done) return;
-        done = true;
-        fn();
-        for (const d of disposables) d.dispose();
-      };
-      disposables.push(
-        qp.onDidTriggerButton((b) => {
-          if (b === vscode.QuickInputButtons.Back) finish(() => reject(new GoBack()));
-        }),
-        qp.onDidAccept(() => {
-          const chosen = many ? qp.selectedItems : qp.activeItems.slice(0, 1);
-          if (!many && chosen.length === 0) return;
-          finish(() => resolve(chosen.map((i) => i.value)));
-        }),
-        qp.onDidHide(() => finish(() => resolve(undefined))),
-      );
-      qp.show();
-    });
+    return showOnce<T[]>(qp, (accept) => [
+      qp.onDidAccept(() => {
+        const chosen = many ? qp.selectedItems : qp.activeItems.slice(0, 1);
+        if (!many && chosen.length === 0) return;
+        accept(chosen.map((i) => i.value));
+      }),
+    ]);
   }
 
   async message(severity: Severity, text: string, options: MessageOptions = {}, ...buttons: string[]): Promise<string | undefined> {

@@ -1,6 +1,7 @@
 // The Windmill HTTP client. Knows nothing of VS Code: the instance URL, the token and an undici
 // Dispatcher are injected. undici itself is loaded lazily on the first request, so activating the
 // extension does not pay for it.
+import { inspect } from 'node:util';
 import type { Dispatcher } from 'undici';
 import { normalizeInstanceUrl } from '../validation';
 import {
@@ -521,10 +522,13 @@ export class WindmillClient {
     return new WindmillNetworkError({ ...ctx, kind, code, detail, cause: this.safeCause(e), outcomeUnknown: unknownIfWrite(kind, code) });
   }
 
-  /** The original error as cause, unless its text holds the token (then a redacted copy). */
+  /**
+   * The original error as cause, unless the token is anywhere in it (message, stack, own properties
+   * such as headers, its own cause chain): then a redacted copy of its message.
+   */
   private safeCause(e: unknown): unknown {
     if (!this.token || !(e instanceof Error)) return e;
-    if (!`${e.message}\n${e.stack ?? ''}`.includes(this.token)) return e;
+    if (!inspect(e, { depth: 6, showHidden: false }).includes(this.token)) return e;
     const copy = new Error(this.redact(e.message));
     copy.name = e.name;
     const code = (e as { code?: unknown }).code;
@@ -577,7 +581,7 @@ export function backoffMs(r: Pick<RetryOptions, 'baseDelayMs' | 'maxDelayMs'>, a
 }
 
 /** Waits `ms`; an abort of `signal` (before or during the wait) rejects at once with makeError(). */
-function waitOrAbort(ms: number, signal: AbortSignal | undefined, makeError: () => Error): Promise<void> {
+export function waitOrAbort(ms: number, signal: AbortSignal | undefined, makeError: () => Error): Promise<void> {
   return new Promise<void>((resolve, reject) => {
     if (signal?.aborted) {
       reject(makeError());

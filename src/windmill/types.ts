@@ -77,3 +77,16 @@ export function deriveRole(is_admin: boolean, operator: boolean): Role {
   if (operator) return 'operator';
   return 'developer';
 }
+
+/** The inverse of deriveRole: the flags Windmill's add_user / invite_user / update take. */
+export function roleFlags(role: Role): { is_admin: boolean; operator: boolean } {
+  return { is_admin: role === 'admin', operator: role === 'operator' };
+}
+
+/** How many leading characters of a token Windmill lists as its `token_prefix`. */
+export const TOKEN_PREFIX_LENGTH = 10;
+
+/** The `token_prefix` under which a token appears in GET /users/tokens/list. */
+export function tokenPrefix(token: string): string {
+  return token.slice(0, TOKEN_PREFIX_LENGTH);
+}

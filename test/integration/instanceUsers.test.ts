@@ -1,4 +1,5 @@
 import * as assert from 'node:assert/strict';
+import * as vscode from 'vscode';
 import { DEMO_WORKSPACE, DEVELOPER, SUPERADMIN, WORKSPACE_ADMIN } from '../emulator/seed';
 import {
   allMemberEmails, emulator, freshStart, mutatingRequests, run, saveConnection, script, sectionSnapshot, snapshot,
@@ -167,6 +168,38 @@ describe('Instance Users', () => {
     assert.ok(!p.messages.some((m) => `${m.text} ${m.detail ?? ''}`.includes(password)), 'the password is in no other message');
     const login = await emulator.login('erin@example.com', password);
     assert.equal(login.status, 200, 'POST /api/auth/login works with it');
+  });
+
+  it('set password with no answer (timeout): the generated password is still shown once, and it logs in', async () => {
+    await saveConnection(api, SUPERADMIN);
+    const erin = await userNode(api, 'erin@example.com');
+    // The server sets the password 3 s later; the client gives up after 1 s: the outcome is unknown.
+    await vscode.workspace.getConfiguration('windmillUsers').update('requestTimeoutSeconds', 1, vscode.ConfigurationTarget.Global);
+    try {
+      await emulator.fault({ method: 'POST', path: '/api/users/set_password_of/*', mode: 'slow', delayMs: 3000 });
+      const p = script(api, [
+        { kind: 'pick', match: 'How to set the new password', answer: 'Generate' },
+        { kind: 'message', match: 'Set a new password for erin@example.com', answer: 'Set Password' },
+        { kind: 'message', severity: 'error', match: /^Could not set the password of erin@example\.com: .*did not answer within 1 s.*may have been set anyway/ },
+        { kind: 'secret', match: 'The password of erin@example.com may have been set', answer: 'Copy Password' },
+      ]);
+      const started = Date.now();
+      await run('windmillUsers.setPassword', erin.node);
+      p.assertDone();
+      assert.ok(Date.now() - started < 3000, 'the flow did not wait for the slow answer');
+      assert.equal(p.secrets.length, 1, 'the password is shown once');
+      const password = p.secrets[0].secret;
+      assert.ok(password.length >= 20);
+      assert.match(p.secrets[0].detail ?? '', /did not answer/);
+      assert.ok(!p.messages.some((m) => `${m.text} ${m.detail ?? ''}`.includes(password)), 'the password is in no other message');
+      const sent = (await mutatingRequests()).filter((r) => decodeURIComponent(r.path) === '/api/users/set_password_of/erin@example.com');
+      assert.equal(sent.length, 1, 'sent once, never retried');
+      // The slow request lands: the account has the password that was shown.
+      await until('the slow set-password landed', async () => (await stateUser('erin@example.com'))?.hasPassword === true, 5000);
+      assert.equal((await emulator.login('erin@example.com', password)).status, 200, 'POST /api/auth/login works with the shown password');
+    } finally {
+      await vscode.workspace.getConfiguration('windmillUsers').update('requestTimeoutSeconds', undefined, vscode.ConfigurationTarget.Global);
+    }
   });
 
   it('sets a typed password (not shown back)', async () => {

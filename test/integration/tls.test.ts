@@ -3,7 +3,6 @@
 // windmillUsers.tls.caCertificates); trusted once the CA file is in that setting (user settings),
 // for the normal clients and for the bulk runs' own connection pool.
 import * as assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as http from 'node:http';
 import * as https from 'node:https';
@@ -14,33 +13,12 @@ import * as vscode from 'vscode';
 import { DEMO_WORKSPACE, DEVELOPER, SUPERADMIN } from '../emulator/seed';
 import { emulator, emulatorUrl, findMember, freshStart, run, saveConnection, script, snapshot, type Expectation } from './helpers';
 import type { WindmillUsersTestApi } from '../../src/extension';
+import { hasOpenssl, makePki } from '../pki';
 
 const SETTING = 'tls.caCertificates';
 
 async function setCaFiles(files: string[] | undefined): Promise<void> {
   await vscode.workspace.getConfiguration('windmillUsers').update(SETTING, files, vscode.ConfigurationTarget.Global);
-}
-
-function hasOpenssl(): boolean {
-  try {
-    execFileSync('openssl', ['version'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-/** ca.pem/ca.key, server.pem/server.key (signed by ca, for 127.0.0.1), self.pem/self.key (self-signed). */
-function makePki(dir: string): void {
-  const ossl = (...args: string[]) => execFileSync('openssl', args, { cwd: dir, stdio: 'pipe' });
-  const ec = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes'];
-  ossl('req', '-x509', ...ec, '-keyout', 'ca.key', '-out', 'ca.pem', '-days', '3', '-subj', '/CN=Windmill Users integration test CA',
-    '-addext', 'basicConstraints=critical,CA:TRUE', '-addext', 'keyUsage=critical,keyCertSign,cRLSign');
-  fs.writeFileSync(path.join(dir, 'server.ext'), 'subjectAltName=DNS:localhost,IP:127.0.0.1\nbasicConstraints=CA:FALSE\nkeyUsage=digitalSignature\nextendedKeyUsage=serverAuth\n');
-  ossl('req', ...ec, '-keyout', 'server.key', '-out', 'server.csr', '-subj', '/CN=localhost');
-  ossl('x509', '-req', '-in', 'server.csr', '-CA', 'ca.pem', '-CAkey', 'ca.key', '-CAcreateserial', '-out', 'server.pem', '-days', '2', '-extfile', 'server.ext');
-  ossl('req', '-x509', ...ec, '-keyout', 'self.key', '-out', 'self.pem', '-days', '2', '-subj', '/CN=localhost',
-    '-addext', 'subjectAltName=DNS:localhost,IP:127.0.0.1');
 }
 
 /** An https server that passes every request on to the emulator (a TLS-terminating proxy). */

@@ -4,7 +4,7 @@ import * as assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
 import { DEMO_WORKSPACE, DEVELOPER, OPERATOR, SEED_EXTRA_MEMBERS, SUPERADMIN, WORKSPACE_ADMIN } from '../emulator/seed';
 import {
-  choose, dialog, dialogButton, groupRow, memberRow, openWorkbench, settle, treeLabels, treeRow, type EmulatorMember, type Workbench,
+  choose, clickMenuItem, dialog, dialogButton, groupRow, memberRow, openWorkbench, settle, treeLabels, treeRow, type EmulatorMember, type Workbench,
 } from './workbench';
 
 const GROUPS: [label: string, test: (m: EmulatorMember) => boolean][] = [
@@ -90,9 +90,7 @@ describe('UI: the Windmill view', function () {
     await row.waitFor();
 
     await row.click({ button: 'right' });
-    const item = page.locator('.context-view .monaco-menu .action-label', { hasText: /^Remove User…$/ });
-    await item.waitFor();
-    await item.click();
+    await clickMenuItem(page, 'Remove User…');
 
     // A superadmin chooses between the workspace and the whole instance.
     await choose(page, `Remove ${target.email} from the workspace only, or delete the account?`, `Remove from the Workspace ${DEMO_WORKSPACE}`);

@@ -18,7 +18,7 @@ interface Sandbox { dir: string; env: Record<string, string>; dispose(): void }
 interface CodeServerModule {
   freePort(): Promise<number>;
   makeSandbox(prefix?: string): Sandbox;
-  startCodeServer(o: { port: number; sandbox: Sandbox; env?: Record<string, string>; onOutput?: (s: string) => void }): Promise<{ url: string; stop(): Promise<void> }>;
+  startCodeServer(o: { port: number; sandbox: Sandbox; env?: Record<string, string>; extensionsDir?: string; onOutput?: (s: string) => void }): Promise<{ url: string; stop(): Promise<void> }>;
   workbenchUrl(base: string, o: { folder: string; extensionDevelopmentPath: string; extensionTestsPath?: string }): string;
   CHROMIUM_ARGS: string[];
 }
@@ -48,12 +48,26 @@ export interface Workbench {
   close(): Promise<void>;
 }
 
-/** Starts the emulator, code-server with the extension under development, and Chromium on the workbench. */
-export async function openWorkbench(opts: { log?: (s: string) => void } = {}): Promise<Workbench> {
+export interface WorkbenchOptions {
+  log?: (s: string) => void;
+  /**
+   * Extensions installed into this folder (e.g. from the VSIX) instead of the extension under
+   * development: a plain workbench URL (no development payload) and no dev connection (a fresh
+   * profile without any connection).
+   */
+  extensionsDir?: string;
+}
+
+/**
+ * Starts the emulator, code-server with the extension under development (or the extensions of
+ * `extensionsDir`), and Chromium on the workbench.
+ */
+export async function openWorkbench(opts: WorkbenchOptions = {}): Promise<Workbench> {
   const cs = await importEsm<CodeServerModule>(path.join(ROOT, 'scripts', 'code-server.mjs'));
   const host = await importEsm<HostModule>(path.join(ROOT, 'scripts', 'host-install.mjs'));
   if (!fs.existsSync(host.codeServerEntry)) throw new Error(`code-server is not installed (${host.codeServerEntry}): run node scripts/host-install.mjs`);
-  if (!fs.existsSync(path.join(ROOT, 'dist', 'extension.js'))) throw new Error('dist/extension.js is missing: run npm run build');
+  const development = opts.extensionsDir === undefined;
+  if (development && !fs.existsSync(path.join(ROOT, 'dist', 'extension.js'))) throw new Error('dist/extension.js is missing: run npm run build');
 
   const cleanup: (() => Promise<unknown> | unknown)[] = [];
   let sandboxToRemove: Sandbox | undefined;
@@ -92,7 +106,8 @@ export async function openWorkbench(opts: { log?: (s: string) => void } = {}): P
     }, null, 2));
     const devConnection = JSON.stringify({ remote: emulator.url, workspace: DEMO_WORKSPACE, token: SUPERADMIN.token, label: CONNECTION_LABEL });
     const server = await cs.startCodeServer({
-      port: await cs.freePort(), sandbox, env: { WINDMILL_USERS_DEV_CONNECTION: devConnection },
+      port: await cs.freePort(), sandbox, env: development ? { WINDMILL_USERS_DEV_CONNECTION: devConnection } : {},
+      extensionsDir: opts.extensionsDir,
       onOutput: opts.log ? (s) => opts.log?.(`[code-server] ${s}`) : undefined,
     });
     cleanup.push(() => server.stop());
@@ -102,7 +117,9 @@ export async function openWorkbench(opts: { log?: (s: string) => void } = {}): P
     await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: server.url });
     const page = await context.newPage();
     if (opts.log) page.on('console', (m) => opts.log?.(`[browser] ${m.text()}`));
-    await page.goto(cs.workbenchUrl(server.url, { folder, extensionDevelopmentPath: ROOT }));
+    await page.goto(development
+      ? cs.workbenchUrl(server.url, { folder, extensionDevelopmentPath: ROOT })
+      : `${server.url}/?folder=${encodeURIComponent(folder)}`);
     await page.locator('.monaco-workbench .activitybar').waitFor({ state: 'visible', timeout: 90_000 });
 
     const state = async (): Promise<EmulatorSnapshot> => {
@@ -201,6 +218,22 @@ export async function waitForTreeLoaded(page: Page): Promise<void> {
   await treeRow(page, /^(Admins|Developers|Operators), /).first().waitFor({ state: 'visible', timeout: 30_000 });
   await page.locator('.sidebar .pane .monaco-progress-container.active').waitFor({ state: 'hidden', timeout: 30_000 }).catch(() => undefined);
   await settle(page);
+}
+
+/**
+ * Clicks an item of the open context menu. The menu closes when it runs the action; a click it let
+ * pass while it was still settling after the right-click leaves it open, and is clicked again.
+ */
+export async function clickMenuItem(page: Page, label: string): Promise<void> {
+  const menu = page.locator('.context-view .monaco-menu');
+  const item = menu.locator('.action-label', { hasText: new RegExp(`^${escapeRe(label)}$`) });
+  await item.waitFor();
+  await settle(page, 200);
+  for (let i = 0; i < 3; i++) {
+    await item.click();
+    if (await menu.waitFor({ state: 'hidden', timeout: 2000 }).then(() => true, () => false)) return;
+  }
+  throw new Error(`The context menu did not run "${label}"`);
 }
 
 /** F1, type the command's title, move to it with the arrow keys when it is not the first match, Enter. */

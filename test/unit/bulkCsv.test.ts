@@ -162,6 +162,13 @@ describe('bulk CSV parsing', () => {
       (e: unknown) => e instanceof BulkCsvError && /never closed/.test(e.message),
     );
   });
+
+  it('a broken quote is explained without quoting the cell (it may be a password)', () => {
+    assert.throws(
+      () => parseBulkCsv('email,password\na@example.com,Hunter2Secret"x\n'),
+      (e: unknown) => e instanceof BulkCsvError && e.line === 2 && /not valid CSV \(line 2\): a quote/.test(e.message) && !e.message.includes('Hunter2Secret'),
+    );
+  });
 });
 
 describe('bulk CSV export', () => {

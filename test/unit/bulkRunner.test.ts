@@ -327,6 +327,9 @@ describe('bulk runner', function () {
     assert.deepEqual([...resumeSetFromReport('\ufeff' + reportToCsv({ rows }))].sort(), expected);
     assert.equal(resumeSetFromReport('').size, 0);
     assert.throws(() => resumeSetFromReport('name,age\nx,1\n'), /not a bulk-add report/);
+    // A broken file is explained without quoting it (JSON.parse's and csv-parse's own messages do).
+    assert.throws(() => resumeSetFromReport('{"rows": [{"email": "tok_SECRET_in_file"'), (e: unknown) => e instanceof Error && /not valid JSON/.test(e.message) && !e.message.includes('SECRET'));
+    assert.throws(() => resumeSetFromReport('email,outcome\na@example.com,SECRET"x\n'), (e: unknown) => e instanceof Error && /not valid CSV/.test(e.message) && !e.message.includes('SECRET'));
   });
 
   describe('bulk removal', () => {

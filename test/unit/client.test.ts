@@ -1,8 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { createServer } from 'node:net';
 import * as path from 'node:path';
-import { inspect } from 'node:util';
 import { Agent, MockAgent } from 'undici';
 import type { GlobalUserInfo as SpecGlobalUserInfo } from 'windmill-client';
 import {
@@ -18,6 +16,7 @@ import {
   type GlobalUserInfo,
   type RequestLogInfo,
 } from '../../src/windmill/client';
+import { closedPort, tokenChecks } from './clientHelpers';
 
 const ORIGIN = 'https://wm.example.com';
 const TOKEN = 'tok_SECRET_0123456789abcdefXYZ';
@@ -70,22 +69,7 @@ function setup(extra: Partial<ClientOptions> = {}) {
   return { agent, client, calls, logs, on };
 }
 
-async function rejects<T extends Error>(p: Promise<unknown>, cls: new (...a: never[]) => T): Promise<T> {
-  try {
-    await p;
-  } catch (e) {
-    assert.ok(e instanceof cls, `expected ${cls.name}, got ${inspect(e)}`);
-    assertNoToken(e);
-    return e;
-  }
-  assert.fail(`expected ${cls.name}, but it resolved`);
-}
-
-function assertNoToken(e: unknown): void {
-  const texts = [String(e), inspect(e, { depth: 5 })];
-  if (e instanceof WindmillError) texts.push(e.message, e.describe(), String(e.cause ?? ''));
-  for (const t of texts) assert.ok(!t.includes(TOKEN), `token leaked in: ${t}`);
-}
+const { assertNoToken, rejects } = tokenChecks(TOKEN);
 
 const USER_ROW = {
   email: 'alice@example.com',
@@ -646,13 +630,7 @@ describe('WindmillClient', () => {
     });
 
     it('connection refused on a real closed local port (real undici Agent)', async () => {
-      const port = await new Promise<number>((resolve) => {
-        const srv = createServer();
-        srv.listen(0, '127.0.0.1', () => {
-          const p = (srv.address() as { port: number }).port;
-          srv.close(() => resolve(p));
-        });
-      });
+      const port = await closedPort();
       const agent = new Agent();
       try {
         const client = new WindmillClient({ remote: `http://127.0.0.1:${port}`, token: TOKEN, dispatcher: agent, timeoutMs: 5000 });

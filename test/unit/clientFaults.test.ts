@@ -3,8 +3,7 @@
 // servers (node:http) for real resets, hangs and refusals.
 import * as assert from 'node:assert/strict';
 import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { createServer as createNetServer, type AddressInfo } from 'node:net';
-import { inspect } from 'node:util';
+import type { AddressInfo } from 'node:net';
 import { Agent, MockAgent } from 'undici';
 import {
   DEFAULT_RETRY,
@@ -17,6 +16,7 @@ import {
   type ClientOptions,
   type RequestLogInfo,
 } from '../../src/windmill/client';
+import { closedPort, tokenChecks } from './clientHelpers';
 
 const ORIGIN = 'https://wm.example.com';
 const TOKEN = 'tok_FAULTS_0123456789abcdefXYZ';
@@ -70,18 +70,7 @@ function setup(extra: Partial<ClientOptions> = {}) {
   return { agent, client, calls, logs, on };
 }
 
-async function rejects<T extends Error>(p: Promise<unknown>, cls: new (...a: never[]) => T): Promise<T> {
-  try {
-    await p;
-  } catch (e) {
-    assert.ok(e instanceof cls, `expected ${cls.name}, got ${inspect(e)}`);
-    const texts = [String(e), inspect(e, { depth: 5 })];
-    if (e instanceof WindmillError) texts.push(e.describe());
-    for (const t of texts) assert.ok(!t.includes(TOKEN), `token leaked: ${t}`);
-    return e;
-  }
-  assert.fail(`expected ${cls.name}, but it resolved`);
-}
+const { rejects } = tokenChecks(TOKEN);
 
 // A real local HTTP server whose behaviour per request is scripted.
 type Behaviour = (req: IncomingMessage, res: ServerResponse, n: number) => void;
@@ -104,16 +93,6 @@ async function realServer(behave: Behaviour): Promise<{ url: string; hits: () =>
         server.close(() => r());
       }),
   };
-}
-
-async function closedPort(): Promise<number> {
-  return new Promise<number>((resolve) => {
-    const srv = createNetServer();
-    srv.listen(0, '127.0.0.1', () => {
-      const p = (srv.address() as AddressInfo).port;
-      srv.close(() => resolve(p));
-    });
-  });
 }
 
 describe('WindmillClient faults', function () {

@@ -3,27 +3,9 @@
 import * as assert from 'node:assert/strict';
 import * as fc from 'fast-check';
 import { MockAgent } from 'undici';
-import {
-  parseExpirationDate,
-  validateEmail,
-  validateInstanceUrl,
-  validatePassword,
-  validateToken,
-  validateTokenLabel,
-  validateUsername,
-  validateWorkspaceId,
-  normalizeInstanceUrl,
-} from '../../src/validation';
+import * as validation from '../../src/validation';
 import { WindmillClient, WindmillError, WindmillProtocolError } from '../../src/windmill/client';
-import {
-  parseGlobalUser,
-  parseGlobalUsers,
-  parseInvites,
-  parseMember,
-  parseMembers,
-  parseTokens,
-  parseVersion,
-} from '../../src/windmill/parse';
+import * as parsers from '../../src/windmill/parse';
 import { deriveRole, type GlobalUserInfo, type Invite, type Member, type TokenInfo } from '../../src/windmill/types';
 
 const CTX = { method: 'GET', path: '/x', host: 'wm.example.com' };
@@ -143,7 +125,7 @@ describe('properties (fast-check)', function () {
     it('parseMembers: never throws on a list, keeps exactly the rows with a username, all well-formed', () => {
       fc.assert(
         fc.property(listOf(memberRow), fc.option(fc.string(), { nil: undefined }), (rows, ws) => {
-          const out = parseMembers(rows, CTX, ws);
+          const out = parsers.parseMembers(rows, CTX, ws);
           const keyed = rows.filter((r) => isRow(r) && isNonEmptyKey(r.username));
           assert.equal(out.length, keyed.length);
           out.forEach((m, i) => {
@@ -163,13 +145,13 @@ describe('properties (fast-check)', function () {
     it('parseGlobalUsers, parseTokens, parseInvites: never throw on a list, rows well-formed', () => {
       fc.assert(
         fc.property(listOf(userRow), listOf(tokenRow), listOf(inviteRow), (users, tokens, invites) => {
-          const u = parseGlobalUsers(users, CTX);
+          const u = parsers.parseGlobalUsers(users, CTX);
           assert.equal(u.length, users.filter((r) => isRow(r) && isNonEmptyKey(r.email)).length);
           u.forEach(checkUser);
-          const t = parseTokens(tokens, CTX);
+          const t = parsers.parseTokens(tokens, CTX);
           assert.equal(t.length, tokens.filter((r) => isRow(r) && isNonEmptyKey(r.token_prefix)).length);
           t.forEach(checkToken);
-          const i = parseInvites(invites, CTX);
+          const i = parsers.parseInvites(invites, CTX);
           assert.equal(i.length, invites.filter((r) => isRow(r) && isNonEmptyKey(r.email)).length);
           i.forEach(checkInvite);
         }),
@@ -181,8 +163,8 @@ describe('properties (fast-check)', function () {
       fc.assert(
         fc.property(fc.oneof(memberRow, userRow, anyJson), (data) => {
           for (const [parse, check] of [
-            [(d: unknown) => parseMember(d, CTX, 'demo'), checkMember],
-            [(d: unknown) => parseGlobalUser(d, CTX), checkUser],
+            [(d: unknown) => parsers.parseMember(d, CTX, 'demo'), checkMember],
+            [(d: unknown) => parsers.parseGlobalUser(d, CTX), checkUser],
           ] as Array<[(d: unknown) => unknown, (x: never) => void]>) {
             let r: unknown;
             try {
@@ -201,7 +183,7 @@ describe('properties (fast-check)', function () {
     it('a wrong top-level shape is always a WindmillProtocolError', () => {
       fc.assert(
         fc.property(anyJson.filter((v) => !Array.isArray(v)), (data) => {
-          for (const parse of [parseMembers, parseGlobalUsers, parseTokens, parseInvites]) {
+          for (const parse of [parsers.parseMembers, parsers.parseGlobalUsers, parsers.parseTokens, parsers.parseInvites]) {
             assert.throws(() => parse(data, CTX), WindmillProtocolError);
           }
         }),
@@ -210,9 +192,9 @@ describe('properties (fast-check)', function () {
 
     it('no row can pollute Object.prototype', () => {
       const rows = JSON.parse('[{"username":"a","__proto__":{"is_admin":true,"polluted":1}},{"email":"b@x.io","constructor":{"prototype":{"polluted":2}}}]') as unknown[];
-      const [m] = parseMembers(rows, CTX);
+      const [m] = parsers.parseMembers(rows, CTX);
       assert.equal(m.is_admin, false);
-      parseGlobalUsers(rows, CTX);
+      parsers.parseGlobalUsers(rows, CTX);
       assert.equal(({} as Record<string, unknown>).polluted, undefined);
     });
 
@@ -220,7 +202,7 @@ describe('properties (fast-check)', function () {
       fc.assert(
         fc.property(fc.oneof(fc.string({ unit: 'binary', maxLength: 100 }), fc.constantFrom('CE v1.2.3', 'EE v1.743.0-12-gabc', 'v9.9', '<html>')), (s) => {
           try {
-            const v = parseVersion(s, CTX);
+            const v = parsers.parseVersion(s, CTX);
             assert.ok(['CE', 'EE', 'unknown'].includes(v.edition));
             assert.match(v.version, /^\d+\.\d+/);
           } catch (e) {
@@ -259,14 +241,14 @@ describe('properties (fast-check)', function () {
 
   describe('validators', () => {
     const all: Array<[string, (s: string) => unknown]> = [
-      ['validateEmail', validateEmail],
-      ['validateInstanceUrl', validateInstanceUrl],
-      ['validateUsername', validateUsername],
-      ['validateWorkspaceId', validateWorkspaceId],
-      ['validatePassword', validatePassword],
-      ['validateTokenLabel', validateTokenLabel],
-      ['validateToken', validateToken],
-      ['parseExpirationDate', (s) => parseExpirationDate(s)],
+      ['validateEmail', validation.validateEmail],
+      ['validateInstanceUrl', validation.validateInstanceUrl],
+      ['validateUsername', validation.validateUsername],
+      ['validateWorkspaceId', validation.validateWorkspaceId],
+      ['validatePassword', validation.validatePassword],
+      ['validateTokenLabel', validation.validateTokenLabel],
+      ['validateToken', validation.validateToken],
+      ['parseExpirationDate', (s) => validation.parseExpirationDate(s)],
     ];
     const anyString = fc.oneof(
       fc.string({ unit: 'binary', maxLength: 200 }),
@@ -312,7 +294,7 @@ describe('properties (fast-check)', function () {
       fc.assert(
         fc.property(local, domain, fc.constantFrom('', ' ', '\t'), (l, d, pad) => {
           const e = `${pad}${l}@${d}${pad}`;
-          if (`${l}@${d}`.length <= 254) assert.equal(validateEmail(e), undefined, e);
+          if (`${l}@${d}`.length <= 254) assert.equal(validation.validateEmail(e), undefined, e);
         }),
       );
     });
@@ -322,25 +304,25 @@ describe('properties (fast-check)', function () {
         fc.property(local, domain, fc.constantFrom(' ', '\u0000', '\n', '\u202e', '\u200b', '\u007f'), fc.nat(), (l, d, bad, at) => {
           const e = `${l}@${d}`;
           const i = 1 + (at % (e.length - 1));
-          assert.equal(typeof validateEmail(e.slice(0, i) + bad + e.slice(i)), 'string');
+          assert.equal(typeof validation.validateEmail(e.slice(0, i) + bad + e.slice(i)), 'string');
         }),
       );
     });
 
     it('validateUsername accepts exactly [A-Za-z0-9_-]{1,50}', () => {
-      fc.assert(fc.property(fc.stringMatching(/^[A-Za-z0-9_-]{1,50}$/), (s) => assert.equal(validateUsername(s), undefined)));
+      fc.assert(fc.property(fc.stringMatching(/^[A-Za-z0-9_-]{1,50}$/), (s) => assert.equal(validation.validateUsername(s), undefined)));
       fc.assert(
         fc.property(anyString, (s) => {
-          assert.equal(validateUsername(s) === undefined, /^[A-Za-z0-9_-]{1,50}$/.test(s), JSON.stringify(s));
+          assert.equal(validation.validateUsername(s) === undefined, /^[A-Za-z0-9_-]{1,50}$/.test(s), JSON.stringify(s));
         }),
       );
     });
 
     it('validateWorkspaceId accepts exactly [a-z0-9_-]{1,50}', () => {
-      fc.assert(fc.property(fc.stringMatching(/^[a-z0-9_-]{1,50}$/), (s) => assert.equal(validateWorkspaceId(s), undefined)));
+      fc.assert(fc.property(fc.stringMatching(/^[a-z0-9_-]{1,50}$/), (s) => assert.equal(validation.validateWorkspaceId(s), undefined)));
       fc.assert(
         fc.property(anyString, (s) => {
-          assert.equal(validateWorkspaceId(s) === undefined, /^[a-z0-9_-]{1,50}$/.test(s), JSON.stringify(s));
+          assert.equal(validation.validateWorkspaceId(s) === undefined, /^[a-z0-9_-]{1,50}$/.test(s), JSON.stringify(s));
         }),
       );
     });
@@ -348,21 +330,21 @@ describe('properties (fast-check)', function () {
     it('validateToken accepts any printable ASCII of 16..1024 characters, trimmed', () => {
       fc.assert(
         fc.property(fc.stringMatching(/^[\x21-\x7e]{16,1024}$/), fc.constantFrom('', ' ', '\n'), (s, pad) => {
-          assert.equal(validateToken(`${pad}${s}${pad}`), undefined);
+          assert.equal(validation.validateToken(`${pad}${s}${pad}`), undefined);
         }),
       );
-      fc.assert(fc.property(fc.stringMatching(/^[\x21-\x7e]{1,15}$/), (s) => assert.equal(typeof validateToken(s), 'string')));
+      fc.assert(fc.property(fc.stringMatching(/^[\x21-\x7e]{1,15}$/), (s) => assert.equal(typeof validation.validateToken(s), 'string')));
     });
 
     const visible = fc.string({ unit: fc.oneof(fc.constantFrom(...'abcXYZ019 -_./@%😀é名مر'), fc.constantFrom('👨‍👩‍👧')), minLength: 1, maxLength: 60 });
 
     it('validatePassword accepts visible text of 8..256 characters without surrounding spaces; empty means "generate"', () => {
-      assert.equal(validatePassword(''), undefined);
+      assert.equal(validation.validatePassword(''), undefined);
       fc.assert(
         fc.property(visible, (s) => {
           const cps = [...s].length;
           const expected = s === s.trim() && cps >= 8 && cps <= 256;
-          assert.equal(validatePassword(s) === undefined, expected, JSON.stringify(s));
+          assert.equal(validation.validatePassword(s) === undefined, expected, JSON.stringify(s));
         }),
       );
     });
@@ -371,7 +353,7 @@ describe('properties (fast-check)', function () {
       fc.assert(
         fc.property(visible, (s) => {
           const expected = s.trim() !== '' && [...s].length <= 100;
-          assert.equal(validateTokenLabel(s) === undefined, expected, JSON.stringify(s));
+          assert.equal(validation.validateTokenLabel(s) === undefined, expected, JSON.stringify(s));
         }),
       );
     });
@@ -381,8 +363,8 @@ describe('properties (fast-check)', function () {
         fc.property(visible, fc.constantFrom('\u0000', '\u001b', '\u007f', '\u0085', '\u202e', '\u2066', '\u200b', '\ufeff'), fc.nat(), (s, bad, at) => {
           const i = at % (s.length + 1);
           const t = `${s.slice(0, i)}${bad}${s.slice(i)}`.padEnd(8, 'x');
-          assert.equal(typeof validateTokenLabel(t), 'string', JSON.stringify(t));
-          assert.equal(typeof validatePassword(t), 'string', JSON.stringify(t));
+          assert.equal(typeof validation.validateTokenLabel(t), 'string', JSON.stringify(t));
+          assert.equal(typeof validation.validatePassword(t), 'string', JSON.stringify(t));
         }),
       );
     });
@@ -391,8 +373,8 @@ describe('properties (fast-check)', function () {
       fc.assert(
         fc.property(fc.webUrl({ validSchemes: ['http', 'https'], withQueryParameters: false, withFragments: false }), (u) => {
           if (/%(?:[01][0-9a-f]|7f)/i.test(u)) return; // encoded control characters are refused on purpose
-          assert.equal(validateInstanceUrl(u), undefined, u);
-          assert.equal(normalizeInstanceUrl(normalizeInstanceUrl(u)), normalizeInstanceUrl(u));
+          assert.equal(validation.validateInstanceUrl(u), undefined, u);
+          assert.equal(validation.normalizeInstanceUrl(validation.normalizeInstanceUrl(u)), validation.normalizeInstanceUrl(u));
         }),
       );
     });
@@ -402,14 +384,14 @@ describe('properties (fast-check)', function () {
       fc.assert(
         fc.property(fc.date({ min: new Date('2025-06-16T00:00:00Z'), max: new Date('9999-12-31T00:00:00Z'), noInvalidDate: true }), (d) => {
           const s = d.toISOString().slice(0, 10);
-          const r = parseExpirationDate(s, now);
+          const r = validation.parseExpirationDate(s, now);
           assert.ok(r instanceof Date, `${s}: ${String(r)}`);
           assert.equal(r.toISOString(), `${s}T23:59:59.999Z`);
         }),
       );
       fc.assert(
         fc.property(fc.date({ min: new Date('1970-01-01T00:00:00Z'), max: new Date('2025-06-14T00:00:00Z'), noInvalidDate: true }), (d) => {
-          assert.equal(typeof parseExpirationDate(d.toISOString().slice(0, 10), now), 'string');
+          assert.equal(typeof validation.parseExpirationDate(d.toISOString().slice(0, 10), now), 'string');
         }),
       );
     });

@@ -2,7 +2,6 @@
 // server, and the client through createDispatcher. Untrusted -> a clear 'tls' error naming the
 // setting; with the CA from loadCaFiles -> it works.
 import * as assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import { X509Certificate } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:https';
@@ -13,37 +12,10 @@ import * as tls from 'node:tls';
 import type { Dispatcher } from 'undici';
 import { CA_CERTIFICATES_SETTING, WindmillClient, WindmillNetworkError } from '../../src/windmill/client';
 import { createDispatcher, loadCaFiles, trustedCaList } from '../../src/windmill/dispatcher';
+import { hasOpenssl, makePki } from '../pki';
 
 const TOKEN = 'tok_TLS_0123456789abcdefXYZ';
 const USER = { email: 'alice@example.com', username: 'alice' };
-
-function hasOpenssl(): boolean {
-  try {
-    execFileSync('openssl', ['version'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-/** Files of a throw-away PKI: ca (CA), other-ca, server (signed by ca, for 127.0.0.1/localhost), self (self-signed), wrong-host. */
-function makePki(dir: string): void {
-  const ossl = (...args: string[]) => execFileSync('openssl', args, { cwd: dir, stdio: 'pipe' });
-  const ec = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes'];
-  for (const ca of ['ca', 'other-ca']) {
-    ossl('req', '-x509', ...ec, '-keyout', `${ca}.key`, '-out', `${ca}.pem`, '-days', '3', '-subj', `/CN=Windmill Users test ${ca}`,
-      '-addext', 'basicConstraints=critical,CA:TRUE', '-addext', 'keyUsage=critical,keyCertSign,cRLSign');
-  }
-  const leaf = (name: string, san: string, ca: string) => {
-    writeFileSync(path.join(dir, `${name}.ext`), `subjectAltName=${san}\nbasicConstraints=CA:FALSE\nkeyUsage=digitalSignature\nextendedKeyUsage=serverAuth\n`);
-    ossl('req', ...ec, '-keyout', `${name}.key`, '-out', `${name}.csr`, '-subj', `/CN=${name}`);
-    ossl('x509', '-req', '-in', `${name}.csr`, '-CA', `${ca}.pem`, '-CAkey', `${ca}.key`, '-CAcreateserial', '-out', `${name}.pem`, '-days', '2', '-extfile', `${name}.ext`);
-  };
-  leaf('server', 'DNS:localhost,IP:127.0.0.1', 'ca');
-  leaf('wrong-host', 'DNS:other.example.com', 'ca');
-  ossl('req', '-x509', ...ec, '-keyout', 'self.key', '-out', 'self.pem', '-days', '2', '-subj', '/CN=localhost',
-    '-addext', 'subjectAltName=DNS:localhost,IP:127.0.0.1');
-}
 
 describe('TLS: createDispatcher and loadCaFiles', function () {
   this.timeout(20_000);
