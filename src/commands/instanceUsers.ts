@@ -16,6 +16,7 @@ import { instanceUserStates } from '../tree/instanceNodes';
 import { Cancelled, ask, choose } from '../ui/steps';
 import { passwordSetLook, writeChecked } from './outcome';
 import { notify, resolveConnection, withMutationProgress, type Services } from './services';
+import { showPasswordOnce } from './users';
 
 interface Target { c: ConnectionInfo; user: GlobalUserInfo; client: WindmillClient }
 
@@ -254,23 +255,14 @@ export async function setPassword(s: Services, node?: UsersNode): Promise<void> 
   if (result === 'failed') return;
   if (result === 'unchecked') {
     if (generated) {
-      await s.prompter.showSecretOnce({
-        message: vscode.l10n.t('The password of {0} may have been set. The generated password it was sent with:', user.email),
-        secret: password,
-        copyLabel: vscode.l10n.t('Copy Password'),
-        detail: vscode.l10n.t('The server did not answer, so if the password was changed, the account has this one now. It is shown only this once and is not stored or logged anywhere.'),
-      });
+      await showPasswordOnce(s, vscode.l10n.t('The password of {0} may have been set. The generated password it was sent with:', user.email), password,
+        vscode.l10n.t('The server did not answer, so if the password was changed, the account has this one now. It is shown only this once and is not stored or logged anywhere.'));
     }
     return;
   }
   s.log.info(`Set the password of ${user.email} on ${c.remote}${generated ? ' (generated)' : ''}`);
   if (generated) {
-    await s.prompter.showSecretOnce({
-      message: vscode.l10n.t('New password of {0}:', user.email),
-      secret: password,
-      copyLabel: vscode.l10n.t('Copy Password'),
-      detail: vscode.l10n.t('It is shown only this once and is not stored or logged anywhere. Give it to the user through a safe channel.'),
-    });
+    await showPasswordOnce(s, vscode.l10n.t('New password of {0}:', user.email), password);
   } else {
     notify(s, vscode.l10n.t('Set the password of {0}.', user.email));
   }

@@ -184,7 +184,7 @@ async function useAsConnectionToken(s: Services, c: ConnectionInfo, token: strin
   try {
     const checked = await withMutationProgress(vscode.l10n.t('Checking the new token…'), (signal) => checkAccount(client, c.remote, c.workspace, signal));
     await s.store.setToken(c.id, token);
-    await s.store.update({ ...c, email: checked.me.email, superAdmin: checked.me.super_admin, username: checked.member.username });
+    await s.store.update({ ...c, email: checked.me.email, superAdmin: checked.me.super_admin, username: checked.member.username, signedOut: false });
   } catch (e) {
     const reason = e instanceof ConnectionCheckError ? e.message : undefined;
     if (reason) {
