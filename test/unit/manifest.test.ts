@@ -60,6 +60,21 @@ describe('package.json contributions', () => {
     assert.deepEqual([...byWhen].filter(([, n]) => n > 3), []);
   });
 
+  it('a signed-out connection offers only actions that need no working token', () => {
+    const itemMenus = menus['view/item/context'] ?? [];
+    const offered = (contextValue: string) => itemMenus.filter((m) => {
+      const re = /viewItem =~ \/(.+)\/\s*$/.exec(m.when ?? '');
+      return re !== null && new RegExp(re[1]).test(contextValue);
+    }).map((m) => m.command.replace('windmillUsers.', ''));
+    const signedOut = new Set(offered('windmillUsers.connection:superadmin:admin:signedOut'));
+    const needToken = ['addUser', 'inviteUser', 'addUsersFromCsv', 'exportUsers', 'createToken'];
+    assert.deepEqual(needToken.filter((c) => signedOut.has(c)), []);
+    assert.ok(signedOut.has('signInAgain'));
+    const working = new Set(offered('windmillUsers.connection:superadmin:admin'));
+    assert.deepEqual(needToken.filter((c) => !working.has(c)), [], 'a working admin connection offers them all');
+    assert.ok(!working.has('signInAgain'));
+  });
+
   it('engines.vscode matches @types/vscode, and the publishing fields are set', () => {
     const types = pkg.devDependencies['@types/vscode'].replace(/^[~^]/, '');
     assert.equal(pkg.engines.vscode, `^${types}`);
