@@ -11,6 +11,7 @@ interface TreeLike {
 }
 interface ApiLike {
   tree: TreeLike;
+  activationMs: number;
   connections: { save(info: unknown, token: string): Promise<void> };
 }
 
@@ -43,7 +44,7 @@ export async function run(): Promise<void> {
   const nodesMs = performance.now() - t2;
   const heapAfter = process.memoryUsage();
   fs.writeFileSync(out, JSON.stringify({
-    wasActive, activateMs, loadMs, nodesMs, members, groups: groups.length,
+    wasActive, activateMs, ownMs: api.activationMs, loadMs, nodesMs, members, groups: groups.length,
     heapBefore: heapBefore.heapUsed, heapAfter: heapAfter.heapUsed, rssBefore: heapBefore.rss, rssAfter: heapAfter.rss,
   }));
 }
