@@ -4,28 +4,15 @@
 import * as assert from 'node:assert/strict';
 import { DEMO_WORKSPACE, SUPERADMIN } from '../emulator/seed';
 import {
-  answer, choose, dialog, dialogButton, groupRow, memberRow, openUsersView, openWorkbench, readClipboard, runCommand, treeLabels, type Workbench,
+  answer, choose, dialog, dialogButton, groupRow, memberRow, openUsersView, useWorkbench, readClipboard, runCommand, treeLabels,
 } from './workbench';
 
 describe('UI: commands from the palette', function () {
   this.timeout(60_000);
-  let wb: Workbench;
-
-  before(async function () {
-    this.timeout(240_000);
-    wb = await openWorkbench();
-    await openUsersView(wb.page);
-  });
-  after(async () => { await wb?.close(); });
-  beforeEach(async () => { await wb.reset(); });
-  afterEach(async function () {
-    if (this.currentTest?.state === 'failed') {
-      const file = await wb?.capture(this.currentTest.fullTitle());
-      if (file) console.log(`      screenshot: ${file}`);
-    }
-  });
+  const workbench = useWorkbench((wb) => openUsersView(wb.page));
 
   it('Add User: keyboard answers, generated password shown once and copied, the member appears under Developers', async () => {
+    const wb = workbench();
     const { page } = wb;
     const email = 'grace.hopper@example.com';
     const developersBefore = (await wb.members()).filter((m) => !m.disabled && m.role === 'developer').length;
@@ -70,6 +57,7 @@ describe('UI: commands from the palette', function () {
   });
 
   it('Create Token: keyboard answers, the new token is shown once in a modal', async () => {
+    const wb = workbench();
     const { page } = wb;
     const label = 'ui-test-token';
 

@@ -4,7 +4,7 @@ import * as assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
 import { DEMO_WORKSPACE, DEVELOPER, OPERATOR, SEED_EXTRA_MEMBERS, SUPERADMIN, WORKSPACE_ADMIN } from '../emulator/seed';
 import {
-  choose, clickMenuItem, dialog, dialogButton, groupRow, memberRow, openWorkbench, settle, treeLabels, treeRow, type EmulatorMember, type Workbench,
+  choose, clickMenuItem, dialog, dialogButton, groupRow, memberRow, settle, treeLabels, treeRow, useWorkbench, type EmulatorMember,
 } from './workbench';
 
 const GROUPS: [label: string, test: (m: EmulatorMember) => boolean][] = [
@@ -31,22 +31,10 @@ async function expandIfCollapsed(page: Page, group: string): Promise<void> {
 
 describe('UI: the Windmill view', function () {
   this.timeout(60_000);
-  let wb: Workbench;
-
-  before(async function () {
-    this.timeout(240_000);
-    wb = await openWorkbench();
-  });
-  after(async () => { await wb?.close(); });
-  beforeEach(async () => { await wb.reset(); });
-  afterEach(async function () {
-    if (this.currentTest?.state === 'failed') {
-      const file = await wb?.capture(this.currentTest.fullTitle());
-      if (file) console.log(`      screenshot: ${file}`);
-    }
-  });
+  const workbench = useWorkbench();
 
   it('opens from the activity bar and shows the demo connection, role groups with counts and the seeded members', async () => {
+    const wb = workbench();
     const { page } = wb;
     await page.keyboard.press('Control+Shift+E'); // start from the Explorer, like a person who just opened VS Code
     await page.locator('.activitybar .action-item a.action-label[aria-label^="Windmill"]').click();
@@ -82,6 +70,7 @@ describe('UI: the Windmill view', function () {
   });
 
   it('removes a member from the workspace through the right-click menu', async () => {
+    const wb = workbench();
     const { page } = wb;
     const target = SEED_EXTRA_MEMBERS.find((m) => !m.disabled);
     assert.ok(target, 'the seed has an enabled extra member');

@@ -301,3 +301,26 @@ export async function readClipboard(page: Page, timeoutMs = 5000): Promise<strin
     await settle(page, 100);
   }
 }
+
+/**
+ * The mocha hooks every UI test file uses: one workbench for the file (opened in `before`, then `ready`
+ * runs once), the emulator reset before each test, a screenshot of a failed test. Returns a getter of the
+ * workbench for the tests.
+ */
+export function useWorkbench(ready?: (wb: Workbench) => Promise<void>): () => Workbench {
+  let wb: Workbench | undefined;
+  before(async function () {
+    this.timeout(240_000);
+    wb = await openWorkbench();
+    await ready?.(wb);
+  });
+  after(async () => { await wb?.close(); });
+  beforeEach(async () => { await wb!.reset(); });
+  afterEach(async function () {
+    if (this.currentTest?.state === 'failed') {
+      const file = await wb?.capture(this.currentTest.fullTitle());
+      if (file) console.log(`      screenshot: ${file}`);
+    }
+  });
+  return () => wb!;
+}
