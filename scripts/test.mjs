@@ -37,7 +37,7 @@ function sh(cmd, args) {
 // 1. Dependencies: npm ci when node_modules is missing or older than the lock file.
 ensureNodeModules();
 
-let failedSteps = [];
+const failedSteps = [];
 let passed = 0;
 let failed = 0;
 
@@ -86,25 +86,43 @@ function removeStaleOutput() {
   }
 }
 
-async function runUnit() {
+/** Runs the compiled *.test.js files of one layer with mocha in this process; no file found is a failure. */
+function runMocha(layer, options) {
+  const dir = join(root, 'out', 'test', layer);
+  const files = existsSync(dir) ? readdirSync(dir, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.test.js')) : [];
+  if (files.length === 0) {
+    console.error(`No ${layer} tests found in ${dir}.`);
+    return { passed: 0, failed: 1 };
+  }
   const Mocha = require('mocha');
-  const mocha = new Mocha({ ui: 'bdd', reporter: 'spec', timeout: 10_000 });
+  const mocha = new Mocha({ ui: 'bdd', reporter: 'spec', ...options });
   if (process.env.WINDMILL_TEST_GREP) mocha.grep(process.env.WINDMILL_TEST_GREP);
-  const dir = join(root, 'out', 'test', 'unit');
-  const files = existsSync(dir) ? readdirSync(dir, { recursive: true }).filter((f) => f.endsWith('.test.js')) : [];
   for (const f of files.sort()) mocha.addFile(join(dir, f));
   return new Promise((resolve) => {
     const runner = mocha.run(() => resolve({ passed: runner.stats.passes, failed: runner.stats.failures }));
   });
 }
 
+/** Installs the offline VS Code host if needed; false (with the reason printed) when it cannot. */
+async function hostReady() {
+  const { ensureHost } = await import('./host-install.mjs');
+  try {
+    ensureHost();
+    return true;
+  } catch (e) {
+    console.error(String(e?.message ?? e));
+    return false;
+  }
+}
+
+function runUnit() {
+  return runMocha('unit', { timeout: 10_000 });
+}
+
 async function runIntegration() {
   const { runTests } = require('@vscode/test-electron');
   const desktop = process.env.WINDMILL_DESKTOP_VSCODE === '1' || process.platform !== 'linux';
-  if (!desktop) {
-    const { ensureHost } = await import('./host-install.mjs');
-    try { ensureHost(); } catch (e) { console.error(String(e?.message ?? e)); return { passed: 0, failed: 1 }; }
-  }
+  if (!desktop && !(await hostReady())) return { passed: 0, failed: 1 };
   const { startEmulator } = require(join(root, 'out', 'test', 'emulator', 'emulator.js'));
   const emulator = await startEmulator({ port: 0 });
   const results = join(tmpdir(), `windmill-users-results-${process.pid}.json`);
@@ -131,19 +149,6 @@ async function runIntegration() {
 }
 
 async function runUi() {
-  const { ensureHost } = await import('./host-install.mjs');
-  try { ensureHost(); } catch (e) { console.error(String(e?.message ?? e)); return { passed: 0, failed: 1 }; }
-  const dir = join(root, 'out', 'test', 'ui');
-  const files = existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith('.test.js')) : [];
-  if (files.length === 0) {
-    console.error(`No UI tests found in ${dir}.`);
-    return { passed: 0, failed: 1 };
-  }
-  const Mocha = require('mocha');
-  const mocha = new Mocha({ ui: 'bdd', reporter: 'spec', timeout: 60_000, slow: 15_000 });
-  if (process.env.WINDMILL_TEST_GREP) mocha.grep(process.env.WINDMILL_TEST_GREP);
-  for (const f of files.sort()) mocha.addFile(join(dir, f));
-  return new Promise((resolve) => {
-    const runner = mocha.run(() => resolve({ passed: runner.stats.passes, failed: runner.stats.failures }));
-  });
+  if (!(await hostReady())) return { passed: 0, failed: 1 };
+  return runMocha('ui', { timeout: 60_000, slow: 15_000 });
 }
