@@ -29,7 +29,7 @@ export class Redactor {
 
 export class Log implements vscode.Disposable {
   private readonly channel: vscode.LogOutputChannel;
-  readonly redactor = new Redactor();
+  private readonly redactor = new Redactor();
 
   constructor(channel?: vscode.LogOutputChannel) {
     this.channel = channel ?? vscode.window.createOutputChannel(vscode.l10n.t('Windmill Users'), { log: true });

@@ -13,7 +13,8 @@ function hasControl(s: string): boolean {
 /** A zero-width joiner inside an emoji sequence (👨‍👩‍👧) is part of the emoji, not a disguise. */
 const EMOJI_ZWJ = /(?<=\p{Extended_Pictographic}\ufe0f?)\u200d(?=\p{Extended_Pictographic})/gu;
 
-function hasInvisible(s: string): boolean {
+/** Control characters, or invisible / bidirectional-text characters that could disguise a text. */
+export function hasInvisible(s: string): boolean {
   return CONTROL.test(s) || BIDI_FORMAT.test(s.replace(EMOJI_ZWJ, ''));
 }
 

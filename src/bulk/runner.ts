@@ -123,7 +123,7 @@ export function clampConcurrency(n: number | undefined): number {
 }
 
 /** A sentence for a person: the server's message through describe(); never a password. */
-export function describeFailure(e: unknown): string {
+function describeFailure(e: unknown): string {
   if (isWindmillError(e)) return e.describe();
   if (e instanceof Error) return e.message;
   return String(e);
@@ -136,7 +136,7 @@ function isFatal(e: unknown): boolean {
 
 /**
  * Runs `worker` over `count` items with at most `concurrency` running at once. Stops taking new
- * items once `shouldStop()` is true; returns the indexes never started.
+ * items once `shouldStop()` is true; the items never started are left to the caller.
  */
 async function pool(count: number, concurrency: number, shouldStop: () => boolean, worker: (i: number) => Promise<void>): Promise<void> {
   let next = 0;

@@ -21,7 +21,7 @@ import { CONFIG_SECTION, Settings } from '../ui/constants';
 import { Cancelled, choose, runSteps } from '../ui/steps';
 import type { PickItem } from '../ui/prompter';
 import { describeError } from '../ui/errors';
-import { notify, resolveConnection, withMutationProgress, type Services } from './services';
+import { confirm, notify, resolveConnection, withCancellableProgress, withMutationProgress, type Services } from './services';
 
 /** How many names a confirmation or summary lists before "…and N more". */
 const LIST_LIMIT = 15;
@@ -31,33 +31,31 @@ const LIST_LIMIT = 15;
 
 type Report = (message: string, fraction?: number) => void;
 
-/** A cancellable notification with a counts message and a bar; cancelling aborts `signal`. */
+/**
+ * A cancellable notification (withCancellableProgress) with a counts message and a bar; the run
+ * is tracked so the test API can cancel it too.
+ */
 function withBulkProgress<T>(title: string, work: (signal: AbortSignal, report: Report) => Promise<T>): Promise<T> {
-  return Promise.resolve(vscode.window.withProgress(
-    { location: vscode.ProgressLocation.Notification, title, cancellable: true },
-    async (progress, token) => {
-      const controller = new AbortController();
-      const untrack = trackRun(controller);
-      const sub = token.onCancellationRequested(() => controller.abort());
-      let shown = 0;
-      let last = 0;
-      const report: Report = (message, fraction) => {
-        const now = Date.now();
-        const pct = fraction === undefined ? shown : Math.floor(fraction * 100);
-        if (fraction !== undefined && fraction < 1 && now - last < 100) return; // at most ~10 updates a second
-        last = now;
-        progress.report({ message, increment: Math.max(0, pct - shown) });
-        shown = Math.max(shown, pct);
-      };
-      controller.signal.addEventListener('abort', () => report(vscode.l10n.t('Cancelling: the requests in flight finish…')));
-      try {
-        return await work(controller.signal, report);
-      } finally {
-        sub.dispose();
-        untrack();
-      }
-    },
-  ));
+  const controller = new AbortController();
+  return withCancellableProgress(title, async (signal, progress) => {
+    const untrack = trackRun(controller);
+    let shown = 0;
+    let last = 0;
+    const report: Report = (message, fraction) => {
+      const now = Date.now();
+      const pct = fraction === undefined ? shown : Math.floor(fraction * 100);
+      if (fraction !== undefined && fraction < 1 && now - last < 100) return; // at most ~10 updates a second
+      last = now;
+      progress.report({ message, increment: Math.max(0, pct - shown) });
+      shown = Math.max(shown, pct);
+    };
+    signal.addEventListener('abort', () => report(vscode.l10n.t('Cancelling: the requests in flight finish…')));
+    try {
+      return await work(signal, report);
+    } finally {
+      untrack();
+    }
+  }, controller);
 }
 
 function concurrencySetting(): number {
@@ -506,7 +504,7 @@ export async function removeMembers(s: Services, nodes: readonly MemberNode[]): 
     ? vscode.l10n.t('Remove {0} members from the workspace {1}?', total, single.workspace)
     : vscode.l10n.t('Remove {0} members from {1} workspaces?', total, all.length);
   const button = vscode.l10n.t('Remove {0} Members', total);
-  if (await s.prompter.message('warning', question, { modal: true, detail }, button) !== button) return;
+  if (!await confirm(s, question, detail, button)) return;
 
   const concurrency = concurrencySetting();
   const reports: { c: ConnectionInfo; report: BulkRemoveReport }[] = [];

@@ -14,7 +14,7 @@ export interface PickConnectionOptions {
 }
 
 /** The connections in the order the pick shows them: preferred, then the last choice, then by label. */
-export function orderForPick(all: readonly ConnectionInfo[], lastId: string | undefined, prefer?: (c: ConnectionInfo) => boolean): ConnectionInfo[] {
+function orderForPick(all: readonly ConnectionInfo[], lastId: string | undefined, prefer?: (c: ConnectionInfo) => boolean): ConnectionInfo[] {
   const rank = (c: ConnectionInfo): number => (prefer && !prefer(c) ? 2 : 0) + (c.id === lastId ? 0 : 1);
   return [...all].sort((a, b) => rank(a) - rank(b) || a.label.localeCompare(b.label) || a.remote.localeCompare(b.remote) || a.email.localeCompare(b.email));
 }

@@ -6,25 +6,21 @@ import { ConnectionCheckError, saveCheckedConnection } from '../connections/flow
 import { hostOf, type ConnectionInfo } from '../connections/store';
 import { isSignInError } from '../signin/callbackServer';
 import type { UsersNode } from '../tree/nodes';
-import { validateToken } from '../validation';
+import { hasInvisible, validateToken } from '../validation';
 import { ask, choose, Cancelled } from '../ui/steps';
 import { notify, resolveConnection, withMutationProgress, type Services } from './services';
 import { pickConnection } from './connectionPick';
 import { reachablePort, signInTimeoutSeconds, waitForBrowser } from './signIn';
 
 /** The longest connection name accepted (it is a tree label). */
-export const MAX_LABEL_LENGTH = 60;
-
-/** C0 / C1 control characters and the bidirectional-text controls (they could disguise a name). */
-// eslint-disable-next-line no-control-regex
-const CONTROL_CHARS = /[\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/;
+const MAX_LABEL_LENGTH = 60;
 
 /** undefined when `value` is an acceptable connection name, else why not. */
-export function validateConnectionLabel(value: string): string | undefined {
+function validateConnectionLabel(value: string): string | undefined {
   const v = value.trim();
   if (v.length === 0) return vscode.l10n.t('Enter a name for the connection.');
   if ([...v].length > MAX_LABEL_LENGTH) return vscode.l10n.t('A connection name has at most {0} characters.', MAX_LABEL_LENGTH);
-  if (CONTROL_CHARS.test(v)) return vscode.l10n.t('A connection name cannot contain control characters.');
+  if (hasInvisible(v)) return vscode.l10n.t('A connection name cannot contain control or invisible characters.');
   return undefined;
 }
 

@@ -29,7 +29,7 @@ interface Source {
   extra?: { label: string; run: () => Promise<void> };
 }
 
-export interface ImportOutcome {
+interface ImportOutcome {
   imported: CliProfile[];
   failed: { profile: CliProfile; reason: string }[];
 }

@@ -30,7 +30,7 @@ interface CommandSpec {
   failure: () => string;
 }
 
-export const COMMAND_TABLE: Record<CommandId, CommandSpec> = {
+const COMMAND_TABLE: Record<CommandId, CommandSpec> = {
   [Commands.addConnection]: { run: (s) => addConnection(s), failure: () => vscode.l10n.t('Could not add the connection') },
   [Commands.removeConnection]: { run: removeConnection, failure: () => vscode.l10n.t('Could not remove the connection') },
   [Commands.refresh]: { run: refreshTree, failure: () => vscode.l10n.t('Could not refresh') },

@@ -15,7 +15,7 @@ import type { UsersNode } from '../tree/nodes';
 import { instanceUserStates } from '../tree/instanceNodes';
 import { Cancelled, ask, choose } from '../ui/steps';
 import { passwordSetLook, writeChecked } from './outcome';
-import { notify, resolveConnection, withMutationProgress, type Services } from './services';
+import { confirm, notify, resolveConnection, withMutationProgress, type Services } from './services';
 import { showPasswordOnce } from './users';
 
 interface Target { c: ConnectionInfo; user: GlobalUserInfo; client: WindmillClient }
@@ -85,10 +85,6 @@ async function mutate(s: Services, t: Target, progress: string, action: string, 
   if (opts.members) s.tree.refresh(t.c.id); // also reloads the sections
   else s.tree.sections.reload(t.c.id, 'instanceUsers');
   return true;
-}
-
-async function confirm(s: Services, text: string, detail: string, button: string): Promise<boolean> {
-  return (await s.prompter.message('warning', text, { modal: true, detail }, button)) === button;
 }
 
 export async function toggleSuperadmin(s: Services, node?: UsersNode): Promise<void> {

@@ -7,7 +7,7 @@ import { deriveRole, type Invite } from '../windmill/types';
 import { roleLabel, type UsersNode } from '../tree/nodes';
 import { Cancelled, choose } from '../ui/steps';
 import { inviteToWorkspace } from './users';
-import { notify, resolveConnection, withMutationProgress, type Services } from './services';
+import { confirm, notify, resolveConnection, withMutationProgress, type Services } from './services';
 
 export async function inviteUser(s: Services, node?: UsersNode): Promise<void> {
   const c = await resolveConnection(s, node, vscode.l10n.t('Invite to a Workspace'));
@@ -33,11 +33,8 @@ async function targetInvite(s: Services, node: UsersNode | undefined): Promise<{
 export async function cancelInvite(s: Services, node?: UsersNode): Promise<void> {
   const { c, invite } = await targetInvite(s, node);
   const button = vscode.l10n.t('Revoke Invite');
-  const choice = await s.prompter.message('warning', vscode.l10n.t('Revoke the invite of {0} to {1}?', invite.email, c.workspace), {
-    modal: true,
-    detail: vscode.l10n.t('They can no longer join {0} with this invite. You can invite them again later.', c.workspace),
-  }, button);
-  if (choice !== button) return;
+  if (!await confirm(s, vscode.l10n.t('Revoke the invite of {0} to {1}?', invite.email, c.workspace),
+    vscode.l10n.t('They can no longer join {0} with this invite. You can invite them again later.', c.workspace), button)) return;
 
   const action = vscode.l10n.t('Could not revoke the invite of {0}', invite.email);
   const client = await s.clients.forConnection(c);

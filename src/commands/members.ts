@@ -10,7 +10,7 @@ import { roleFlags, type Member, type Role } from '../windmill/types';
 import { roleLabel, type UsersNode } from '../tree/nodes';
 import type { PickItem } from '../ui/prompter';
 import { Cancelled, choose } from '../ui/steps';
-import { notify, resolveConnection, withMutationProgress, type Services } from './services';
+import { confirm, notify, resolveConnection, withMutationProgress, type Services } from './services';
 
 interface Target {
   c: ConnectionInfo;
@@ -89,12 +89,8 @@ async function updateMember(
 /** Asks before a change that takes the connection's own account out of the workspace admins. */
 async function confirmSelfDemotion(s: Services, t: Target, what: string): Promise<boolean> {
   if (t.member.email !== t.c.email || t.c.superAdmin || !t.member.is_admin) return true;
-  const button = vscode.l10n.t('Continue');
-  const choice = await s.prompter.message('warning', vscode.l10n.t('{0} is the account of this connection.', t.member.email), {
-    modal: true,
-    detail: vscode.l10n.t('{0}: you will no longer be an admin of {1}, and cannot undo this yourself.', what, t.c.workspace),
-  }, button);
-  return choice === button;
+  return confirm(s, vscode.l10n.t('{0} is the account of this connection.', t.member.email),
+    vscode.l10n.t('{0}: you will no longer be an admin of {1}, and cannot undo this yourself.', what, t.c.workspace), vscode.l10n.t('Continue'));
 }
 
 export async function setRole(s: Services, node: UsersNode | undefined, role: Role): Promise<void> {
@@ -135,12 +131,9 @@ export async function disableMember(s: Services, node?: UsersNode): Promise<void
   }
   const self = member.email === c.email && !c.superAdmin;
   const button = vscode.l10n.t('Disable');
-  const choice = await s.prompter.message('warning', vscode.l10n.t('Disable {0} ({1}) in the workspace {2}?', member.email, member.username, c.workspace), {
-    modal: true,
-    detail: vscode.l10n.t('They keep their account and role but cannot use {0} until a workspace admin enables them again.', c.workspace)
-      + (self ? `\n\n${vscode.l10n.t('This is the account of this connection: you will lose access.')}` : ''),
-  }, button);
-  if (choice !== button) return;
+  if (!await confirm(s, vscode.l10n.t('Disable {0} ({1}) in the workspace {2}?', member.email, member.username, c.workspace),
+    vscode.l10n.t('They keep their account and role but cannot use {0} until a workspace admin enables them again.', c.workspace)
+      + (self ? `\n\n${vscode.l10n.t('This is the account of this connection: you will lose access.')}` : ''), button)) return;
   await updateMember(s, t, { disabled: true }, {
     progress: vscode.l10n.t('Disabling {0}…', member.email),
     failure: vscode.l10n.t('Could not disable {0}', member.email),
@@ -178,7 +171,7 @@ export async function copyUsername(s: Services, node?: UsersNode): Promise<void>
 }
 
 /** The workspace's Users page in Windmill's web UI (Workspace settings > Users). */
-export function workspaceUsersUrl(c: Pick<ConnectionInfo, 'remote' | 'workspace'>): vscode.Uri {
+function workspaceUsersUrl(c: Pick<ConnectionInfo, 'remote' | 'workspace'>): vscode.Uri {
   const base = c.remote.replace(/\/+$/, '');
   return vscode.Uri.parse(`${base}/workspace_settings?tab=users&workspace=${encodeURIComponent(c.workspace)}`, true);
 }

@@ -10,7 +10,7 @@ import { ConnectionNode, type UsersNode } from '../tree/nodes';
 import { signInAgain } from './connections';
 import { expiryText } from '../tree/tokenNodes';
 import { Cancelled, choose } from '../ui/steps';
-import { notify, resolveConnection, withMutationProgress, type Services } from './services';
+import { confirm, notify, resolveConnection, withMutationProgress, type Services } from './services';
 
 /** The prefix of the token this connection uses (read from SecretStorage, never logged). */
 async function currentPrefix(s: Services, c: ConnectionInfo): Promise<string | undefined> {
@@ -64,8 +64,7 @@ export async function revokeToken(s: Services, node?: UsersNode): Promise<void> 
   const detail = current
     ? vscode.l10n.t('The connection to {0} on {1} stops working as soon as the token is revoked. You will then be asked for a new token.', c.workspace, hostOf(c))
     : vscode.l10n.t('Anything that uses this token (scripts, CI, other tools) stops working. It cannot be undone.');
-  const choice = await s.prompter.message('warning', question, { modal: true, detail }, button);
-  if (choice !== button) return;
+  if (!await confirm(s, question, detail, button)) return;
 
   try {
     await withMutationProgress(vscode.l10n.t('Revoking the token {0}…', tokenName(token)), (signal) => client.deleteToken(token.token_prefix, { signal }));

@@ -19,13 +19,13 @@ import { withMutationProgress, type Services } from './services';
 const LOOK_DELAYS_MS = [0, 1000, 2000];
 
 /** What the looks found: the change (a value), none after every look, or the look itself failed. */
-export type Looked<T> = { found: T } | 'notFound' | 'failed';
+type Looked<T> = { found: T } | 'notFound' | 'failed';
 
 /**
  * Looks whether a write whose outcome is unknown took effect, with a cancellable notification.
  * `probe` answers the evidence (e.g. the created user) or undefined when the change is not visible.
  */
-export async function lookForChange<T>(s: Services, title: string, probe: (signal: AbortSignal) => Promise<T | undefined>): Promise<Looked<T>> {
+async function lookForChange<T>(s: Services, title: string, probe: (signal: AbortSignal) => Promise<T | undefined>): Promise<Looked<T>> {
   try {
     return await withMutationProgress(title, async (signal) => {
       for (const delay of LOOK_DELAYS_MS) {
@@ -42,7 +42,7 @@ export async function lookForChange<T>(s: Services, title: string, probe: (signa
 }
 
 /** The error's sentence without the generic "check before trying again" (the flow checks itself). */
-export function noAnswerReason(e: unknown): string {
+function noAnswerReason(e: unknown): string {
   return describeError(e).replace(OUTCOME_UNKNOWN_TEXT, '').trim();
 }
 
@@ -128,7 +128,7 @@ export async function writeChecked(s: Services, w: CheckedWrite): Promise<WriteR
 }
 
 /** An error message with "Try Again"; true when the person chose it. */
-export async function offerTryAgain(s: Services, text: string): Promise<boolean> {
+async function offerTryAgain(s: Services, text: string): Promise<boolean> {
   const again = vscode.l10n.t('Try Again');
   return await s.prompter.message('error', s.log.redact(text), {}, again) === again;
 }
@@ -202,7 +202,7 @@ export function passwordSetLook(): Unlookable {
 const TOKEN_CLOCK_SLACK_MS = 10 * 60_000;
 
 /** Tokens with this label (none = no label) created around `sentAt`: the ones the lost answer was about. */
-export function orphanCandidates(tokens: readonly TokenInfo[], label: string, sentAt: number): TokenInfo[] {
+function orphanCandidates(tokens: readonly TokenInfo[], label: string, sentAt: number): TokenInfo[] {
   return tokens.filter((t) => {
     if ((t.label ?? '') !== label) return false;
     const at = t.created_at ? Date.parse(t.created_at) : NaN;

@@ -50,14 +50,17 @@ export async function resolveConnection(s: Services, node: UsersNode | undefined
   return pickConnection(s, title, opts);
 }
 
-/** A cancellable notification; its Cancel button aborts `signal` (the CancellationToken as an AbortSignal). */
+/**
+ * A cancellable notification; its Cancel button aborts `signal` (the CancellationToken as an
+ * AbortSignal). Pass `controller` to abort the work from elsewhere too.
+ */
 export function withCancellableProgress<T>(
   title: string, work: (signal: AbortSignal, progress: vscode.Progress<{ message?: string; increment?: number }>) => Promise<T>,
+  controller = new AbortController(),
 ): Promise<T> {
   return Promise.resolve(vscode.window.withProgress(
     { location: vscode.ProgressLocation.Notification, title, cancellable: true },
     async (progress, token) => {
-      const controller = new AbortController();
       const sub = token.onCancellationRequested(() => controller.abort());
       try {
         return await work(controller.signal, progress);
@@ -73,6 +76,11 @@ export function withCancellableProgress<T>(
  */
 export function withMutationProgress<T>(title: string, work: (signal: AbortSignal) => Promise<T>): Promise<T> {
   return withCancellableProgress(title, (signal) => work(signal));
+}
+
+/** A modal warning with one explicit button (e.g. "Remove"); true when the person chose it. */
+export async function confirm(s: Services, text: string, detail: string, button: string): Promise<boolean> {
+  return (await s.prompter.message('warning', text, { modal: true, detail }, button)) === button;
 }
 
 /** A non-modal notification that needs no answer (not awaited). */

@@ -10,7 +10,7 @@ import type { UsersNode } from '../tree/nodes';
 import { roleLabel } from '../tree/nodes';
 import type { PickItem } from '../ui/prompter';
 import { Cancelled, ask, choose, runSteps } from '../ui/steps';
-import { notify, resolveConnection, withMutationProgress, type Services } from './services';
+import { confirm, notify, resolveConnection, withMutationProgress, type Services } from './services';
 import { memberItems, roleItems } from './members';
 import { memberAddedLook, memberRemovedLook, userCreatedLook, userDeletedLook, writeChecked } from './outcome';
 
@@ -205,7 +205,7 @@ export async function inviteToWorkspace(s: Services, c: ConnectionInfo, client: 
   notify(s, vscode.l10n.t('Invited {0} to {1} as {2}. They join when they sign in with this email.', email, c.workspace, roleLabel(role)));
 }
 
-export async function addExistingToWorkspace(s: Services, c: ConnectionInfo, client: WindmillClient): Promise<void> {
+async function addExistingToWorkspace(s: Services, c: ConnectionInfo, client: WindmillClient): Promise<void> {
   const { email, role } = await askEmailAndRole(s, vscode.l10n.t('Add to the Workspace {0}', c.workspace));
   const action = vscode.l10n.t('Could not add {0} to {1}', email, c.workspace);
   rejectInvalid(s, action, validateEmail(email));
@@ -273,8 +273,7 @@ export async function removeUser(s: Services, node?: UsersNode): Promise<void> {
   const detail = scope === 'workspace'
     ? vscode.l10n.t('They lose access to {0}. Their account on {1} and their other workspaces stay.', c.workspace, hostOf(c))
     : vscode.l10n.t('This deletes the account {0} and removes it from every workspace of {1}. It cannot be undone.', member.email, hostOf(c));
-  const choice = await s.prompter.message('warning', question, { modal: true, detail: detail + selfNote }, button);
-  if (choice !== button) return;
+  if (!await confirm(s, question, detail + selfNote, button)) return;
 
   const action = scope === 'workspace'
     ? vscode.l10n.t('Could not remove {0} from {1}', member.email, c.workspace)

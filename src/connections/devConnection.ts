@@ -7,7 +7,7 @@ import type { Services } from '../commands/services';
 import { normalizeInstanceUrl } from '../validation';
 import { saveCheckedConnection } from './flows';
 
-export const DEV_CONNECTION_ENV = 'WINDMILL_USERS_DEV_CONNECTION';
+const DEV_CONNECTION_ENV = 'WINDMILL_USERS_DEV_CONNECTION';
 
 export async function addDevConnection(s: Services, mode: vscode.ExtensionMode, env: NodeJS.ProcessEnv = process.env): Promise<void> {
   const raw = env[DEV_CONNECTION_ENV];

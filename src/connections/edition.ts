@@ -22,7 +22,7 @@ export function editionText(c: Pick<ConnectionInfo, 'edition' | 'version'>): str
   return parts.length ? parts.join(' ') : undefined;
 }
 
-export function editionName(edition: Edition | undefined): string | undefined {
+function editionName(edition: Edition | undefined): string | undefined {
   switch (edition) {
     case 'CE': return vscode.l10n.t('Community Edition');
     case 'EE': return vscode.l10n.t('Enterprise Edition');
@@ -41,7 +41,7 @@ export function editionShort(c: Pick<ConnectionInfo, 'edition' | 'version'>): st
  * Reads GET /version and, when edition or version changed, stores them (the store's change event
  * redraws the tree). Returns the connection as now stored. Throws what the request throws.
  */
-export async function readEdition(d: EditionDeps, c: ConnectionInfo, signal?: AbortSignal): Promise<ConnectionInfo> {
+async function readEdition(d: EditionDeps, c: ConnectionInfo, signal?: AbortSignal): Promise<ConnectionInfo> {
   const client = await d.clients.forConnection(c);
   const v = await client.version({ signal });
   const fresh = d.store.get(c.id) ?? c;

@@ -111,7 +111,7 @@ export class ConnectionStore implements vscode.Disposable {
   }
 }
 
-export function secretKey(id: string): string {
+function secretKey(id: string): string {
   return `${StorageKeys.tokenPrefix}${id}`;
 }
 

@@ -36,15 +36,17 @@ export async function explainSuperadmin401(d: EditionDeps, c: ConnectionInfo, op
   if (me.super_admin) {
     return { kind: 'other', message: vscode.l10n.t('{0} refused the request although {1} is an instance superadmin (HTTP 401).', host, me.email) };
   }
-  if (opts.updateStore !== false) {
-    const fresh = d.store.get(c.id);
-    if (fresh && (fresh.superAdmin || fresh.email !== me.email)) {
-      await d.store.update({ ...fresh, superAdmin: false, email: me.email });
-      d.log.info(`Connection ${c.id}: ${me.email} is not a superadmin on ${c.remote}; flag updated`);
-    }
-  }
+  if (opts.updateStore !== false) await markNotSuperadmin(d, c, me.email);
   return {
     kind: 'notSuperadmin', email: me.email,
     message: vscode.l10n.t('{0} is not an instance superadmin on {1}: instance users are managed by superadmins only. The token itself works.', me.email, host),
   };
+}
+
+/** Stores that `email` (the caller of `c`) is not a superadmin; the store's change event redraws the tree. */
+export async function markNotSuperadmin(d: EditionDeps, c: ConnectionInfo, email: string): Promise<void> {
+  const fresh = d.store.get(c.id);
+  if (!fresh || (!fresh.superAdmin && fresh.email === email)) return;
+  await d.store.update({ ...fresh, superAdmin: false, email });
+  d.log.info(`Connection ${c.id}: ${email} is not a superadmin on ${c.remote}; flag updated`);
 }

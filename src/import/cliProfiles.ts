@@ -185,13 +185,14 @@ function unreadable(file: string, code: string): string {
  * same name wins (the CLI looks profiles up by name and takes the first).
  */
 export function parseRemotesNdjson(text: string): { profiles: CliProfile[]; problems: ImportProblem[] } {
-  const { profiles, problems } = parseLines(text);
-  return { profiles, problems };
+  const { profiles, problems, tokens } = parseLines(text);
+  return { profiles, problems: redactProblems(problems, tokens) };
 }
 
 /** Token-looking values in a line that is not valid JSON, so they can be redacted elsewhere. */
 const LOOSE_TOKEN_RE = /"token"\s*:\s*"([^"\\]*)/g;
 
+/** The profiles, the problems (NOT yet redacted: the caller redacts once, with `tokens`) and every token seen. */
 function parseLines(text: string): { profiles: CliProfile[]; problems: ImportProblem[]; tokens: string[] } {
   type Parsed = { line: number; value: unknown; json: boolean };
   const parsed: Parsed[] = [];
@@ -238,7 +239,7 @@ function parseLines(text: string): { profiles: CliProfile[]; problems: ImportPro
     seen.set(check.profile.name, line);
     profiles.push(check.profile);
   }
-  return { profiles, problems: redactProblems(problems, tokens), tokens };
+  return { profiles, problems, tokens };
 }
 
 /**

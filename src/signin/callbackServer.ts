@@ -6,6 +6,7 @@
 import * as http from 'node:http';
 import { createHash } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
+import { normalizeInstanceUrl } from '../validation';
 
 export type SignInErrorKind = 'timeout' | 'cancelled' | 'listen';
 
@@ -90,19 +91,8 @@ const SUCCESS_HEADERS: http.OutgoingHttpHeaders = {
 /** `{remote}user/cli?port=P`, the Windmill page that asks the person to authorize a CLI token. */
 export function buildSignInUrl(remote: string, port: number): string {
   if (!Number.isInteger(port) || port < 1 || port > 65535) throw new RangeError(`Invalid port ${port}.`);
-  let base: URL;
-  try {
-    base = new URL(remote.trim());
-  } catch {
-    throw new TypeError('The Windmill URL is not a valid URL.');
-  }
-  if (base.protocol !== 'http:' && base.protocol !== 'https:') throw new TypeError('The Windmill URL must start with http:// or https://.');
-  base.search = '';
-  base.hash = '';
-  base.username = '';
-  base.password = '';
-  if (!base.pathname.endsWith('/')) base.pathname += '/';
-  const url = new URL('user/cli', base);
+  // normalizeInstanceUrl drops credentials, query and fragment, and throws a TypeError for a non-http(s) remote.
+  const url = new URL('user/cli', `${normalizeInstanceUrl(remote)}/`);
   url.searchParams.set('port', String(port));
   return url.toString();
 }

@@ -7,7 +7,7 @@ import { GROUPINGS, type Grouping } from './model';
 import type { UsersNode } from './nodes';
 import type { UsersTreeProvider } from './provider';
 
-export function configuredGrouping(): Grouping {
+function configuredGrouping(): Grouping {
   const value = vscode.workspace.getConfiguration(CONFIG_SECTION).get<string>(Settings.treeGrouping);
   return GROUPINGS.find((g) => g === value) ?? 'role';
 }

@@ -42,7 +42,7 @@ export function instanceUserStates(u: GlobalUserInfo): string[] {
   ].filter((x): x is string => !!x);
 }
 
-export function instanceUserContextValue(c: ConnectionInfo, u: GlobalUserInfo): string {
+function instanceUserContextValue(c: ConnectionInfo, u: GlobalUserInfo): string {
   return [
     'windmillUsers.instanceUser',
     u.super_admin ? 'superadmin' : '',

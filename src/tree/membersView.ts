@@ -44,7 +44,7 @@ export async function loadMembersData(client: WindmillClient, c: ConnectionInfo,
   return { members, invites: i, access: derived };
 }
 
-export function inviteMatches(invite: Invite, needle: string): boolean {
+function inviteMatches(invite: Invite, needle: string): boolean {
   return needle === '' || invite.email.toLowerCase().includes(needle);
 }
 

@@ -5,7 +5,7 @@
 import type { Member } from '../windmill/types';
 
 export type GroupKind = 'admins' | 'developers' | 'operators' | 'disabled';
-export const GROUP_ORDER: readonly GroupKind[] = ['admins', 'developers', 'operators', 'disabled'];
+const GROUP_ORDER: readonly GroupKind[] = ['admins', 'developers', 'operators', 'disabled'];
 
 /** `role`: Admins / Developers / Operators / Disabled groups; `flat`: members directly under the connection. */
 export type Grouping = 'role' | 'flat';

@@ -8,7 +8,7 @@ import { InviteNode, InvitesNode, NoticeNode, inviteItem, invitesItem, noticeIte
 import { isSectionTreeNode, sectionTreeItem, type SectionTreeNode } from './sections';
 import { editionShort, editionText } from '../connections/edition';
 import { SignedOutNode, signedOutExplanation, signedOutItem } from './healthNodes';
-import { formatDate, row, yesNo } from './sectionNodes';
+import { formatDate, loadErrorItem, row, yesNo } from './sectionNodes';
 
 export class ConnectionNode {
   readonly kind = 'connection';
@@ -39,7 +39,7 @@ export class ErrorNode {
 export type UsersNode = ConnectionNode | GroupNode | MemberNode | ErrorNode | InvitesNode | InviteNode | NoticeNode | SectionTreeNode | SignedOutNode;
 export { InviteNode, InvitesNode, NoticeNode, SignedOutNode };
 
-export function groupLabel(group: GroupKind): string {
+function groupLabel(group: GroupKind): string {
   switch (group) {
     case 'admins': return vscode.l10n.t('Admins');
     case 'developers': return vscode.l10n.t('Developers');
@@ -144,18 +144,7 @@ function memberItem(node: MemberNode): vscode.TreeItem {
 }
 
 function errorItem(node: ErrorNode): vscode.TreeItem {
-  const item = new vscode.TreeItem(vscode.l10n.t('Could not load users'), vscode.TreeItemCollapsibleState.None);
-  item.id = node.id;
-  item.description = node.message;
-  item.iconPath = new vscode.ThemeIcon('error', new vscode.ThemeColor('errorForeground'));
-  item.contextValue = 'windmillUsers.error';
-  const md = new vscode.MarkdownString();
-  md.appendText(node.message);
-  md.appendMarkdown('\n\n');
-  md.appendText(vscode.l10n.t('Use Retry (the refresh icon on this item) to load again.'));
-  item.tooltip = md;
-  item.accessibilityInformation = { label: vscode.l10n.t('Could not load users: {0}', node.message) };
-  return item;
+  return loadErrorItem(node, vscode.l10n.t('Could not load users'), 'windmillUsers.error', vscode.l10n.t('Could not load users: {0}', node.message));
 }
 
 function addedVia(v: unknown): string | undefined {

@@ -15,17 +15,22 @@ export class SectionErrorNode {
 
 export function sectionErrorItem(node: SectionErrorNode): vscode.TreeItem {
   const title = node.section === 'instanceUsers' ? vscode.l10n.t('Could not load instance users') : vscode.l10n.t('Could not load tokens');
+  return loadErrorItem(node, title, `windmillUsers.sectionError:${node.section}`, `${title}: ${node.message}`);
+}
+
+/** The one node of a failed load (members or a section): the message, and Retry (inline) loads again. */
+export function loadErrorItem(node: { id: string; message: string }, title: string, contextValue: string, a11yLabel: string): vscode.TreeItem {
   const item = new vscode.TreeItem(title, vscode.TreeItemCollapsibleState.None);
   item.id = node.id;
   item.description = node.message;
   item.iconPath = new vscode.ThemeIcon('error', new vscode.ThemeColor('errorForeground'));
-  item.contextValue = `windmillUsers.sectionError:${node.section}`;
+  item.contextValue = contextValue;
   const md = new vscode.MarkdownString();
   md.appendText(node.message);
   md.appendMarkdown('\n\n');
   md.appendText(vscode.l10n.t('Use Retry (the refresh icon on this item) to load again.'));
   item.tooltip = md;
-  item.accessibilityInformation = { label: `${title}: ${node.message}` };
+  item.accessibilityInformation = { label: a11yLabel };
   return item;
 }
 

@@ -7,17 +7,14 @@ import * as vscode from 'vscode';
 import { tokenPrefix, type GlobalUserInfo, type TokenInfo } from '../windmill/types';
 import type { ConnectionInfo, ConnectionStore } from '../connections/store';
 import type { ClientFactory } from '../connections/clients';
-import { explainSuperadmin401, isUnauthorized } from '../connections/superadmin';
+import { explainSuperadmin401, isUnauthorized, markNotSuperadmin } from '../connections/superadmin';
+import type { EditionDeps } from '../connections/edition';
 import type { Log } from '../log';
 import { describeError } from '../ui/errors';
 import { VIEW_ID } from '../ui/constants';
 import { InstanceUserNode, InstanceUsersSectionNode, instanceSectionItem, instanceUserItem } from './instanceNodes';
 import { TokenNode, TokensSectionNode, tokenItem, tokensSectionItem } from './tokenNodes';
 import { SectionErrorNode, sectionErrorItem, type SectionKind } from './sectionNodes';
-
-export { SectionErrorNode, type SectionKind } from './sectionNodes';
-export { InstanceUserNode, InstanceUsersSectionNode } from './instanceNodes';
-export { TokenNode, TokensSectionNode } from './tokenNodes';
 
 export type SectionTreeNode = InstanceUsersSectionNode | InstanceUserNode | TokensSectionNode | TokenNode | SectionErrorNode;
 
@@ -50,7 +47,11 @@ export class SectionsModel implements vscode.Disposable {
   private readonly users = new Map<string, State<GlobalUserInfo>>();
   private readonly tokens = new Map<string, State<OwnToken>>();
 
-  constructor(private readonly store: ConnectionStore, private readonly clients: ClientFactory, private readonly log: Log) {}
+  private readonly deps: EditionDeps;
+
+  constructor(private readonly store: ConnectionStore, private readonly clients: ClientFactory, private readonly log: Log) {
+    this.deps = { store, clients, log };
+  }
 
   /** The section nodes under a connection node. */
   roots(c: ConnectionInfo): SectionTreeNode[] {
@@ -116,11 +117,11 @@ export class SectionsModel implements vscode.Disposable {
         if (!isUnauthorized(e) || signal.aborted) throw e;
         // 401: bad token, or not a superadmin? whoami decides (the stored flag is fixed after the
         // error state is set, so the error node shows before the section hides).
-        const verdict = await explainSuperadmin401({ store: this.store, clients: this.clients, log: this.log }, c, { signal, updateStore: false });
+        const verdict = await explainSuperadmin401(this.deps, c, { signal, updateStore: false });
         throw new SectionLoadError(verdict.message, e, verdict.kind === 'notSuperadmin' ? verdict.email : undefined);
       }
     }, (e) => {
-      if (e instanceof SectionLoadError && e.notSuperadminEmail !== undefined) void this.markNotSuperadmin(c, e.notSuperadminEmail);
+      if (e instanceof SectionLoadError && e.notSuperadminEmail !== undefined) void markNotSuperadmin(this.deps, c, e.notSuperadminEmail);
     }, 'instance users');
   }
 
@@ -133,13 +134,6 @@ export class SectionsModel implements vscode.Disposable {
       this.log.info(`Loaded ${list.length} tokens of ${c.email} on ${c.remote}`);
       return list.map((t) => ({ token: t, current: currentPrefix !== undefined && t.token_prefix === currentPrefix }));
     }, undefined, 'tokens');
-  }
-
-  private async markNotSuperadmin(c: ConnectionInfo, email: string): Promise<void> {
-    const fresh = this.store.get(c.id);
-    if (!fresh || !fresh.superAdmin) return;
-    await this.store.update({ ...fresh, superAdmin: false, email });
-    this.log.info(`Connection ${c.id}: ${email} is not a superadmin on ${c.remote}; flag updated`);
   }
 
   private async load<T>(

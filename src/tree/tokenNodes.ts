@@ -21,7 +21,7 @@ export class TokenNode {
   get id(): string { return `connection/${this.connection.id}/tokens/${this.token.token_prefix}`; }
 }
 
-export function isExpired(t: TokenInfo, now = Date.now()): boolean {
+function isExpired(t: TokenInfo, now = Date.now()): boolean {
   if (!t.expiration) return false;
   const at = Date.parse(t.expiration);
   return !Number.isNaN(at) && at <= now;
@@ -54,7 +54,7 @@ export function tokensSectionItem(node: TokensSectionNode): vscode.TreeItem {
   return item;
 }
 
-export function tokenContextValue(node: TokenNode): string {
+function tokenContextValue(node: TokenNode): string {
   return ['windmillUsers.token', isExpired(node.token) ? 'expired' : '', node.current ? 'current' : ''].filter(Boolean).join(':');
 }
 

@@ -4,7 +4,7 @@
 // report can be reopened while the window lives. Reports never hold a password.
 import * as vscode from 'vscode';
 
-export const REPORT_SCHEME = 'windmill-users-report';
+const REPORT_SCHEME = 'windmill-users-report';
 const KEEP = 20;
 
 export class ReportDocuments implements vscode.TextDocumentContentProvider, vscode.Disposable {

@@ -538,7 +538,7 @@ export class WindmillClient {
 
   private serverMessage(status: number, contentType: string, text: string, location: string | undefined): string {
     if (status >= 300 && status < 400) return location ? `Redirected to ${this.redact(location).slice(0, 300)}` : 'Redirected';
-    if (/text\/html/i.test(contentType) || looksLikeHtml(text)) return 'HTML error page';
+    if (isHtml({ contentType, text })) return 'HTML error page';
     // eslint-disable-next-line no-control-regex
     let msg = this.redact(text).replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, ' ').trim();
     if (/json/i.test(contentType)) msg = jsonErrorText(msg);
@@ -599,7 +599,7 @@ export function waitOrAbort(ms: number, signal: AbortSignal | undefined, makeErr
   });
 }
 
-function isHtml(res: RawResponse): boolean {
+function isHtml(res: Pick<RawResponse, 'contentType' | 'text'>): boolean {
   return /text\/html/i.test(res.contentType) || looksLikeHtml(res.text);
 }
 
