@@ -13,7 +13,7 @@ export const hostDir = join(root, '.vscode-test', `code-server-${CODE_SERVER_VER
 export const codeServerEntry = join(hostDir, 'node_modules', 'code-server', 'out', 'node', 'entry.js');
 export const chromiumPath = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 const marker = join(hostDir, '.installed');
-const DEBIAN_PACKAGES = ['chromium', 'fonts-liberation', 'ripgrep', 'libkrb5-dev', 'pkg-config'];
+const DEBIAN_PACKAGES = ['chromium', 'fonts-liberation', 'ripgrep', 'libkrb5-dev', 'pkg-config', 'openssl'];
 
 function run(cmd, args, opts = {}) {
   execFileSync(cmd, args, { stdio: ['ignore', 'inherit', 'inherit'], ...opts });

@@ -7,10 +7,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { parse } from 'csv-parse/sync';
 import { DEMO_WORKSPACE, SUPERADMIN, WORKSPACE_ADMIN } from '../emulator/seed';
-import {
-  emulator, emulatorUrl, freshStart, mutatingRequests, run, saveConnection, script, snapshot,
-  type EmulatorRequest, type Expectation, type TreeSnapshot,
-} from './helpers';
+import { emulator, emulatorUrl, freshStart, mutatingRequests, run, saveConnection, script, snapshot, type EmulatorRequest, type Expectation, type TreeSnapshot, waitFor } from './helpers';
 import { parseBulkCsv } from '../../src/bulk/csv';
 import type { WindmillUsersTestApi } from '../../src/extension';
 import type { UsersNode } from '../../src/tree/nodes';
@@ -27,14 +24,6 @@ function tmpFile(name: string, text?: string): string {
   const file = path.join(tmp, name);
   if (text !== undefined) fs.writeFileSync(file, text);
   return file;
-}
-
-async function waitFor(what: string, check: () => boolean | Promise<boolean>, ms = 10_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!(await check())) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
 }
 
 /** The file exists and is completely written (our CSVs end with a line break). */

@@ -1,10 +1,7 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { DEMO_WORKSPACE, DEVELOPER, SUPERADMIN } from '../emulator/seed';
-import {
-  BACK, closedPort, emulator, emulatorUrl, freshStart, htmlServer, run, saveConnection, script, snapshot,
-  type Expectation,
-} from './helpers';
+import { BACK, closedPort, emulator, emulatorUrl, freshStart, htmlServer, run, saveConnection, script, snapshot, type Expectation, assertNothingSaved } from './helpers';
 import type { WindmillUsersTestApi } from '../../src/extension';
 
 const addAnswers = (url: string, workspace: string, token: string): Expectation[] => [
@@ -12,11 +9,6 @@ const addAnswers = (url: string, workspace: string, token: string): Expectation[
   { kind: 'input', match: 'Workspace id', answer: workspace },
   { kind: 'input', match: 'token', answer: token },
 ];
-
-async function assertNothingSaved(api: WindmillUsersTestApi): Promise<void> {
-  assert.deepEqual(api.connections.list(), []);
-  assert.deepEqual(await snapshot(api), []);
-}
 
 describe('Add Connection', () => {
   let api: WindmillUsersTestApi;

@@ -3,7 +3,7 @@
 import * as assert from 'node:assert/strict';
 import { DEMO_WORKSPACE, DEVELOPER, SUPERADMIN, WORKSPACE_ADMIN, type SeedAccount } from '../emulator/seed';
 import * as vscode from 'vscode';
-import { emulator, emulatorUrl, freshStart, run, saveConnection, script, sectionSnapshot, snapshot, type Expectation, type TreeSnapshot } from './helpers';
+import { emulator, emulatorUrl, freshStart, run, saveConnection, script, sectionSnapshot, snapshot, loadedSnapshot, type Expectation, type TreeSnapshot } from './helpers';
 import type { WindmillUsersTestApi } from '../../src/extension';
 import type { ConnectionInfo } from '../../src/connections/store';
 import type { Browser } from '../../src/ui/browser';
@@ -41,17 +41,11 @@ function rootOf(roots: TreeSnapshot[], id: string): TreeSnapshot {
   return root;
 }
 
-/** Loads the tree (the load that meets the rejected token marks it), then snapshots it again. */
-async function treeAfterLoad(api: WindmillUsersTestApi): Promise<TreeSnapshot[]> {
-  await snapshot(api);
-  return snapshot(api);
-}
-
 /** Saves `account`'s connection, revokes its token and loads the tree: the connection is signed out. */
 async function signedOutConnection(api: WindmillUsersTestApi, account: SeedAccount): Promise<ConnectionInfo> {
   const c = await saveConnection(api, account);
   await revoke(account.token);
-  await treeAfterLoad(api);
+  await loadedSnapshot(api);
   assert.equal(api.connections.get(c.id)?.signedOut, true, 'signed out after the rejected token');
   return c;
 }
@@ -87,7 +81,7 @@ describe('Connection health: signed out on a rejected token', () => {
     const alice = await saveConnection(api, DEVELOPER);
     await revoke(DEVELOPER.token);
 
-    const roots = await treeAfterLoad(api);
+    const roots = await loadedSnapshot(api);
     const out = rootOf(roots, alice.id);
     assert.match(out.description ?? '', /^signed out · /);
     assert.match(out.contextValue ?? '', /^windmillUsers\.connection\b.*:signedOut$/);
@@ -116,7 +110,7 @@ describe('Connection health: signed out on a rejected token', () => {
   it('a 401 "token rejected" on any call signs out (a fault on the members list)', async () => {
     const c = await saveConnection(api, SUPERADMIN);
     await emulator.fault({ path: `/api/w/${DEMO_WORKSPACE}/users/list`, mode: 'status', status: 401, body: 'Not authorized: Unauthorized', times: 1 });
-    const [root] = await treeAfterLoad(api);
+    const [root] = await loadedSnapshot(api);
     assert.equal(api.connections.get(c.id)?.signedOut, true);
     assert.equal(root.children[0]?.node.kind, 'signedOut');
   });
@@ -143,7 +137,7 @@ describe('Connection health: signed out on a rejected token', () => {
     // the same answer from a workspace endpoint: still not a rejected token
     await emulator.fault({ path: `/api/w/${DEMO_WORKSPACE}/users/list`, mode: 'status', status: 401, body: SUPERADMIN_TEXT, times: 1 });
     api.tree.refresh(c.id);
-    const [root] = await treeAfterLoad(api);
+    const [root] = await loadedSnapshot(api);
     assert.ok(!api.connections.get(c.id)?.signedOut, 'still not signed out');
     assert.ok(!(root.contextValue ?? '').includes('signedOut'));
   });

@@ -1,7 +1,9 @@
 // Shared helpers of the integration suite: the emulator's control endpoints, the extension's test
 // API, a scripted Prompter, and a walk of the Users tree.
 import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
 import * as http from 'node:http';
+import * as path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import * as vscode from 'vscode';
 import type { WindmillUsersTestApi } from '../../src/extension';
@@ -115,6 +117,38 @@ export async function run(command: string, ...args: unknown[]): Promise<void> {
   await vscode.commands.executeCommand(command, ...args);
 }
 
+/** Polls `check` until it holds; fails the test after `ms`. */
+export async function waitFor(what: string, check: () => boolean | Promise<boolean>, ms = 10_000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!(await check())) {
+    if (Date.now() > end) assert.fail(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
+/** Every file under the extension's log folder, concatenated. */
+export function readLogs(dir: string): string {
+  if (!fs.existsSync(dir)) return '';
+  return fs.readdirSync(dir, { recursive: true, encoding: 'utf8' })
+    .map((f) => path.join(dir, f))
+    .filter((f) => fs.statSync(f).isFile())
+    .map((f) => fs.readFileSync(f, 'utf8'))
+    .join('\n');
+}
+
+/** The logs once they mention `text` (the logger writes asynchronously); fails after 10 s. */
+export async function waitForLog(dir: string, text: string): Promise<string> {
+  let log = '';
+  await waitFor(`the log to mention "${text}"`, () => (log = readLogs(dir)).includes(text), 10_000);
+  return log;
+}
+
+/** No connection is saved, and the tree is empty. */
+export async function assertNothingSaved(api: WindmillUsersTestApi): Promise<void> {
+  assert.deepEqual(api.connections.list(), []);
+  assert.deepEqual(await snapshot(api), []);
+}
+
 // ---------------------------------------------------------------------------------------------
 // Tree
 
@@ -135,7 +169,6 @@ function text(v: string | vscode.TreeItemLabel | vscode.MarkdownString | boolean
   return v.label;
 }
 
-/** Walks the whole Users tree through the provider, as the view would. */
 /**
  * Walks the whole Users tree through the provider, as the view would. The per-connection sections
  * ("Instance Users", "Tokens": they load lazily, when expanded) are left out unless
@@ -157,6 +190,12 @@ export async function snapshot(api: WindmillUsersTestApi, node?: UsersNode, opts
     });
   }
   return out;
+}
+
+/** The tree after a first load: the load tells the caller's role or a rejected token, and the connection node redraws then. */
+export async function loadedSnapshot(api: WindmillUsersTestApi): Promise<TreeSnapshot[]> {
+  await snapshot(api);
+  return snapshot(api);
 }
 
 function isSectionNode(node: UsersNode): boolean {

@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { DEMO_WORKSPACE, DEVELOPER, SUPERADMIN, WORKSPACE_ADMIN } from '../emulator/seed';
 import {
-  allMemberEmails, emulator, freshStart, mutatingRequests, run, saveConnection, script, sectionSnapshot, snapshot,
+  allMemberEmails, emulator, freshStart, mutatingRequests, run, saveConnection, script, sectionSnapshot, snapshot, waitFor,
   type TreeSnapshot,
 } from './helpers';
 import type { WindmillUsersTestApi } from '../../src/extension';
@@ -25,14 +25,6 @@ async function stateUser(email: string) {
   return (await emulator.state()).users.find((u) => u.email === email) as
     | (Record<string, unknown> & { email: string; username: string; super_admin: boolean; devops?: boolean; disabled?: boolean; hasPassword: boolean })
     | undefined;
-}
-
-async function until(what: string, check: () => boolean | Promise<boolean>, ms = 5000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!(await check())) {
-    if (Date.now() > end) assert.fail(`timed out waiting for: ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
 }
 
 describe('Instance Users', () => {
@@ -195,7 +187,7 @@ describe('Instance Users', () => {
       const sent = (await mutatingRequests()).filter((r) => decodeURIComponent(r.path) === '/api/users/set_password_of/erin@example.com');
       assert.equal(sent.length, 1, 'sent once, never retried');
       // The slow request lands: the account has the password that was shown.
-      await until('the slow set-password landed', async () => (await stateUser('erin@example.com'))?.hasPassword === true, 5000);
+      await waitFor('the slow set-password landed', async () => (await stateUser('erin@example.com'))?.hasPassword === true, 5000);
       assert.equal((await emulator.login('erin@example.com', password)).status, 200, 'POST /api/auth/login works with the shown password');
     } finally {
       await vscode.workspace.getConfiguration('windmillUsers').update('requestTimeoutSeconds', undefined, vscode.ConfigurationTarget.Global);
@@ -256,7 +248,7 @@ describe('Instance Users', () => {
     assert.equal(children[0].contextValue, 'windmillUsers.sectionError:instanceUsers');
     assert.match(children[0].description ?? '', /bob@example\.com is not an instance superadmin/);
     assert.ok((await emulator.requests()).some((r) => r.path === '/api/users/whoami'), 'whoami decided');
-    await until('the stored flag is corrected', () => api.connections.get(c.id)?.superAdmin === false);
+    await waitFor('the stored flag is corrected', () => api.connections.get(c.id)?.superAdmin === false);
     const roots = await snapshot(api, undefined, { sections: true });
     assert.ok(!roots[0].children.some((n) => n.node.kind === 'instanceUsersSection'), 'the section is hidden');
     p.assertDone();

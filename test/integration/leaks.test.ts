@@ -12,7 +12,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { parse } from 'csv-parse/sync';
 import { DEMO_WORKSPACE, DEVELOPER, OPERATOR, SEED_ACCOUNTS, SUPERADMIN, WORKSPACE_ADMIN } from '../emulator/seed';
-import { ScriptedPrompter, emulator, emulatorUrl, freshStart, run, type Expectation } from './helpers';
+import { ScriptedPrompter, emulator, emulatorUrl, freshStart, run, type Expectation, waitFor, waitForLog } from './helpers';
 import type { WindmillUsersTestApi } from '../../src/extension';
 import type { Browser, SettingsAccess } from '../../src/ui/browser';
 
@@ -50,27 +50,6 @@ function hits(haystacks: Haystack[], secrets: Iterable<string>): string[] {
     for (const h of haystacks) if (h.text.includes(s)) out.push(`${h.where}: ${s.slice(0, 4)}…`);
   }
   return out;
-}
-
-function readLogs(dir: string): string {
-  return filesUnder(dir, 'log').map((h) => h.text).join('\n');
-}
-
-async function waitForLog(dir: string, marker: string): Promise<string> {
-  for (let i = 0; i < 100; i++) {
-    const log = readLogs(dir);
-    if (log.includes(marker)) return log;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  assert.fail(`the log never showed "${marker}"`);
-}
-
-async function waitFor(what: string, check: () => boolean, ms = 15_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!check()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
 }
 
 class FakeSettings implements SettingsAccess {
@@ -176,23 +155,22 @@ describe('Leaks', function () {
     ], 'windmillUsers.createToken');
 
     // 7. Set Password, generated and typed (Enterprise Edition; the emulator is EE).
-    if (await commandExists('windmillUsers.setPassword')) {
-      await flow('set password (generated)', [
-        { kind: 'pick', match: 'Choose an instance user', answer: 'leak-gen@example.com' },
-        { kind: 'pick', match: 'How to set the new password', answer: 'Generate' },
-        { kind: 'message', severity: 'warning', match: 'Set a new password for', answer: 'Set Password' },
-        { kind: 'secret', match: 'New password of', answer: 'Copy Password' },
-      ], 'windmillUsers.setPassword');
-      const typed2 = 'Another-Typed-Pass-5531?';
-      secrets.push(typed2);
-      await flow('set password (typed)', [
-        { kind: 'pick', match: 'Choose an instance user', answer: 'leak-typed@example.com' },
-        { kind: 'pick', match: 'How to set the new password', answer: 'Type' },
-        { kind: 'input', match: 'New password of', answer: typed2 },
-        { kind: 'message', severity: 'warning', match: 'Set a new password for', answer: 'Set Password' },
-      ], 'windmillUsers.setPassword');
-      assert.equal((await emulator.login('leak-typed@example.com', typed2)).status, 200);
-    }
+    assert.ok(await commandExists('windmillUsers.setPassword'), 'Set Password is registered (the emulator is EE)');
+    await flow('set password (generated)', [
+      { kind: 'pick', match: 'Choose an instance user', answer: 'leak-gen@example.com' },
+      { kind: 'pick', match: 'How to set the new password', answer: 'Generate' },
+      { kind: 'message', severity: 'warning', match: 'Set a new password for', answer: 'Set Password' },
+      { kind: 'secret', match: 'New password of', answer: 'Copy Password' },
+    ], 'windmillUsers.setPassword');
+    const typed2 = 'Another-Typed-Pass-5531?';
+    secrets.push(typed2);
+    await flow('set password (typed)', [
+      { kind: 'pick', match: 'Choose an instance user', answer: 'leak-typed@example.com' },
+      { kind: 'pick', match: 'How to set the new password', answer: 'Type' },
+      { kind: 'input', match: 'New password of', answer: typed2 },
+      { kind: 'message', severity: 'warning', match: 'Set a new password for', answer: 'Set Password' },
+    ], 'windmillUsers.setPassword');
+    assert.equal((await emulator.login('leak-typed@example.com', typed2)).status, 200);
 
     // 8. Bulk add with generated passwords (they go to the file the person saves, nowhere else).
     const csv = path.join(tmp, 'team.csv');

@@ -1,27 +1,6 @@
 import * as assert from 'node:assert/strict';
-import * as fs from 'node:fs';
-import * as path from 'node:path';
 import { SUPERADMIN } from '../emulator/seed';
-import { freshStart, run, saveConnection, script } from './helpers';
-
-/** Every log file of the extension, concatenated. */
-function readLogs(dir: string): string {
-  if (!fs.existsSync(dir)) return '';
-  return fs.readdirSync(dir, { recursive: true, encoding: 'utf8' })
-    .map((f) => path.join(dir, f))
-    .filter((f) => fs.statSync(f).isFile())
-    .map((f) => fs.readFileSync(f, 'utf8'))
-    .join('\n');
-}
-
-async function waitForLog(dir: string, text: string): Promise<string> {
-  for (let i = 0; i < 50; i++) {
-    const log = readLogs(dir);
-    if (log.includes(text)) return log;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  assert.fail(`the log never mentioned "${text}"`);
-}
+import { freshStart, run, saveConnection, script, waitForLog } from './helpers';
 
 describe('Log', () => {
   it('records the flows but never a token or a password', async () => {

@@ -4,10 +4,7 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { DEMO_WORKSPACE, DEVELOPER, OPERATOR, SEED_INVITE, SUPERADMIN, WORKSPACE_ADMIN } from '../emulator/seed';
-import {
-  EXTENSION_ID, emulator, emulatorUrl, findMember, freshStart, mutatingRequests, run, saveConnection, script, snapshot,
-  type EmulatorRequest, type TreeSnapshot,
-} from './helpers';
+import { EXTENSION_ID, emulator, emulatorUrl, findMember, freshStart, mutatingRequests, run, saveConnection, script, snapshot, type EmulatorRequest, type TreeSnapshot, loadedSnapshot } from './helpers';
 import type { WindmillUsersTestApi } from '../../src/extension';
 import type { Browser } from '../../src/ui/browser';
 
@@ -20,12 +17,6 @@ async function requestsSince(before: number): Promise<EmulatorRequest[]> {
 
 function count(reqs: EmulatorRequest[], method: string, path: string): number {
   return reqs.filter((r) => r.method === method && decodeURIComponent(r.path) === path).length;
-}
-
-/** The tree after the first load has told the caller's role (the connection node redraws then). */
-async function loaded(api: WindmillUsersTestApi): Promise<TreeSnapshot[]> {
-  await snapshot(api);
-  return snapshot(api);
 }
 
 /** The members' part of a connection root: groups, members (flat), Pending Invites, a notice; not other sections. */
@@ -47,7 +38,7 @@ function labels(node: TreeSnapshot | undefined): string[] {
 }
 
 async function memberNode(api: WindmillUsersTestApi, email: string) {
-  const m = findMember(await loaded(api), email);
+  const m = findMember(await loadedSnapshot(api), email);
   assert.ok(m, `${email} is in the tree`);
   return m.node;
 }
@@ -126,7 +117,7 @@ describe('Workspace members', () => {
 
     it('Change Role… from the palette: a searchable pick of the members, then the new role', async () => {
       await saveConnection(api, SUPERADMIN);
-      await loaded(api);
+      await loadedSnapshot(api);
       const before = (await emulator.requests()).length;
       const p = script(api, [
         { kind: 'pick', match: 'Search by email, username or name', answer: 'erin@example.com' },
@@ -161,7 +152,7 @@ describe('Workspace members', () => {
 
     it('the context menu offers the other roles only, and Enable only on disabled members', async () => {
       await saveConnection(api, SUPERADMIN);
-      const roots = await loaded(api);
+      const roots = await loadedSnapshot(api);
       const alice = menuFor(findMember(roots, DEVELOPER.email)?.contextValue ?? '');
       assert.ok(alice.includes('makeAdmin') && alice.includes('makeOperator') && !alice.includes('makeDeveloper'));
       assert.ok(alice.includes('disableMember') && !alice.includes('enableMember'));
@@ -255,7 +246,7 @@ describe('Workspace members', () => {
   describe('invites', () => {
     it('lists the pending invites with the members load: one request each, whoami only the first time', async () => {
       await saveConnection(api, SUPERADMIN);
-      let roots = await loaded(api);
+      let roots = await loadedSnapshot(api);
       const invites = group(roots[0], 'Pending Invites');
       assert.ok(invites, 'a Pending Invites group');
       assert.equal(invites.description, '1');
@@ -269,14 +260,14 @@ describe('Workspace members', () => {
 
       const before = reqs.length;
       await run('windmillUsers.refresh');
-      roots = await loaded(api);
+      roots = await loadedSnapshot(api);
       reqs = (await requestsSince(before)).filter((r) => r.path.startsWith(`/api/w/${DEMO_WORKSPACE}/`));
       assert.deepEqual(reqs.map((r) => `${r.method} ${decodeURIComponent(r.path)}`).sort(), [`GET ${ws('users/list')}`, `GET ${ws('workspaces/list_pending_invites')}`], 'the role stays cached');
     });
 
     it('Invite User… from the connection node: email and role, then listed under Pending Invites', async () => {
       await saveConnection(api, SUPERADMIN);
-      const roots = await loaded(api);
+      const roots = await loadedSnapshot(api);
       const p = script(api, [
         { kind: 'input', match: 'Email of the user', answer: 'frank@example.com' },
         { kind: 'pick', match: 'Role in the workspace', answer: 'Operator' },
@@ -304,7 +295,7 @@ describe('Workspace members', () => {
     it('Revoke Invite… from a node sends the invite\'s own flags, then re-lists to confirm', async () => {
       await inviteViaApi('henry@example.com', true, false);
       await saveConnection(api, SUPERADMIN);
-      const roots = await loaded(api);
+      const roots = await loadedSnapshot(api);
       const henry = group(roots[0], 'Pending Invites')?.children.find((i) => i.label === 'henry@example.com');
       assert.ok(henry);
       assert.equal(henry.contextValue, 'windmillUsers.invite:admin');
@@ -323,7 +314,7 @@ describe('Workspace members', () => {
 
     it('Revoke Invite… from the palette; the last one gone, the group goes too', async () => {
       await saveConnection(api, SUPERADMIN);
-      await loaded(api);
+      await loadedSnapshot(api);
       const p = script(api, [
         { kind: 'pick', match: 'Choose the invite to revoke', answer: SEED_INVITE.email },
         { kind: 'message', match: `Revoke the invite of ${SEED_INVITE.email}`, answer: 'Revoke Invite' },
@@ -336,7 +327,7 @@ describe('Workspace members', () => {
 
     it('an invite whose role changed meanwhile is not deleted: said so, and the list catches up', async () => {
       await saveConnection(api, SUPERADMIN);
-      const roots = await loaded(api);
+      const roots = await loadedSnapshot(api);
       const carol = group(roots[0], 'Pending Invites')?.children[0];
       assert.ok(carol);
       await inviteViaApi(SEED_INVITE.email, false, true); // now an operator invite on the server
@@ -355,20 +346,23 @@ describe('Workspace members', () => {
   describe('copy and open', () => {
     it('Copy Email / Copy Username from a member node, Copy Email from an invite', async () => {
       await saveConnection(api, SUPERADMIN);
-      const roots = await loaded(api);
+      const roots = await loadedSnapshot(api);
       const alice = findMember(roots, DEVELOPER.email);
-      script(api, []);
+      const p = script(api, []);
+      await vscode.env.clipboard.writeText('');
       await run('windmillUsers.copyEmail', alice?.node);
       assert.equal(await vscode.env.clipboard.readText(), DEVELOPER.email);
       await run('windmillUsers.copyUsername', alice?.node);
       assert.equal(await vscode.env.clipboard.readText(), DEVELOPER.username);
       await run('windmillUsers.copyEmail', group(roots[0], 'Pending Invites')?.children[0].node);
       assert.equal(await vscode.env.clipboard.readText(), SEED_INVITE.email);
+      p.assertDone();
     });
 
     it('Copy Username from the palette', async () => {
       await saveConnection(api, SUPERADMIN);
       const p = script(api, [{ kind: 'pick', match: 'Search by email', answer: OPERATOR.email }]);
+      await vscode.env.clipboard.writeText('');
       await run('windmillUsers.copyUsername');
       p.assertDone();
       assert.equal(await vscode.env.clipboard.readText(), OPERATOR.username);
@@ -378,10 +372,11 @@ describe('Workspace members', () => {
       const c = await saveConnection(api, SUPERADMIN);
       const browser = recordingBrowser();
       api.setBrowser(browser);
-      const roots = await loaded(api);
-      script(api, []);
+      const roots = await loadedSnapshot(api);
+      const p = script(api, []);
       await run('windmillUsers.openInWindmill', findMember(roots, DEVELOPER.email)?.node);
       await run('windmillUsers.openInWindmill');
+      p.assertDone();
       assert.equal(browser.opened.length, 2);
       for (const uri of browser.opened) assert.equal(uri.toString(true), `${c.remote}/workspace_settings?tab=users&workspace=${DEMO_WORKSPACE}`);
     });
@@ -390,7 +385,7 @@ describe('Workspace members', () => {
   describe('filter and grouping', () => {
     it('Filter Users… narrows the tree (no request), shows in the view description; Clear Filter restores', async () => {
       await saveConnection(api, SUPERADMIN);
-      await loaded(api);
+      await loadedSnapshot(api);
       const before = (await emulator.requests()).length;
       const p = script(api, [{ kind: 'input', match: 'email, username or name', answer: 'ALI' }]);
       await run('windmillUsers.filterUsers');
@@ -420,7 +415,7 @@ describe('Workspace members', () => {
     it('the filter applies to every connection', async () => {
       await saveConnection(api, SUPERADMIN);
       await saveConnection(api, WORKSPACE_ADMIN);
-      await loaded(api);
+      await loadedSnapshot(api);
       api.tree.setFilter('olivia');
       const roots = await snapshot(api);
       for (const r of roots) assert.deepEqual(groupSummary(r), ['Operators 1']);
@@ -428,7 +423,7 @@ describe('Workspace members', () => {
 
     it('windmillUsers.tree.grouping "flat" lists the members directly, sorted; live on change', async () => {
       await saveConnection(api, SUPERADMIN);
-      await loaded(api);
+      await loadedSnapshot(api);
       const config = vscode.workspace.getConfiguration('windmillUsers');
       const before = (await emulator.requests()).length;
       await config.update('tree.grouping', 'flat', vscode.ConfigurationTarget.Global);
@@ -443,8 +438,9 @@ describe('Workspace members', () => {
         assert.equal(roots[0].children.filter((c) => c.node.kind === 'member').length, 5);
         // a role change in flat mode: the member stays in place, its description changes
         const erin = roots[0].children.find((c) => c.label === 'erin@example.com');
-        script(api, []);
+        const p = script(api, []);
         await run('windmillUsers.makeAdmin', erin?.node);
+        p.assertDone();
         roots = await snapshot(api);
         assert.equal(roots[0].children.find((c) => c.label === 'erin@example.com')?.description, 'erin · admin');
       } finally {
@@ -458,7 +454,7 @@ describe('Workspace members', () => {
   describe('permissions', () => {
     it('a developer\'s connection shows no admin action and lists no invites', async () => {
       await saveConnection(api, DEVELOPER);
-      const roots = await loaded(api);
+      const roots = await loadedSnapshot(api);
       assert.equal(roots[0].contextValue, 'windmillUsers.connection:member');
       assert.equal(group(roots[0], 'Pending Invites'), undefined);
       assert.equal(count(await emulator.requests(), 'GET', ws('workspaces/list_pending_invites')), 0, 'not even asked (403)');
@@ -472,7 +468,7 @@ describe('Workspace members', () => {
 
     it('an admin (not superadmin) sees the admin actions', async () => {
       await saveConnection(api, WORKSPACE_ADMIN);
-      const roots = await loaded(api);
+      const roots = await loadedSnapshot(api);
       assert.equal(roots[0].contextValue, 'windmillUsers.connection:admin');
       assert.ok(menuFor(roots[0].contextValue ?? '').includes('inviteUser'));
       assert.ok(menuFor(findMember(roots, 'erin@example.com')?.contextValue ?? '').includes('removeUser'));

@@ -4,7 +4,7 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { DEMO_WORKSPACE, DEVELOPER, OTHER_WORKSPACE, SUPERADMIN } from '../emulator/seed';
-import { emulator, emulatorUrl, freshStart, run, script, snapshot } from './helpers';
+import { emulator, emulatorUrl, freshStart, run, script, snapshot, assertNothingSaved } from './helpers';
 import type { WindmillUsersTestApi } from '../../src/extension';
 import type { Browser } from '../../src/ui/browser';
 
@@ -38,11 +38,6 @@ function callbackPort(url: URL): number {
 
 async function setTimeoutSetting(seconds: number | undefined): Promise<void> {
   await vscode.workspace.getConfiguration('windmillUsers').update(TIMEOUT_KEY, seconds, vscode.ConfigurationTarget.Global);
-}
-
-async function assertNothingSaved(api: WindmillUsersTestApi): Promise<void> {
-  assert.deepEqual(api.connections.list(), []);
-  assert.deepEqual(await snapshot(api), []);
 }
 
 describe('Sign In with Browser', () => {

@@ -8,12 +8,11 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { DEMO_WORKSPACE, DEVELOPER, OPERATOR, SUPERADMIN, WORKSPACE_ADMIN } from '../emulator/seed';
+import { importEsm } from '../esm';
 import {
   ROOT, answer, escapeRe, groupRow, memberRow, openWorkbench, runCommand, settle, treeRow, waitForTreeLoaded, type Workbench,
 } from './workbench';
 
-// scripts/*.mjs are ESM; a real dynamic import (not turned into require by tsc).
-const importEsm = new Function('s', 'return import(s)') as <T>(s: string) => Promise<T>;
 interface Sandbox { dir: string; env: Record<string, string>; dispose(): void }
 
 const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { name: string; publisher: string; version: string };

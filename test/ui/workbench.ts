@@ -7,12 +7,11 @@ import * as path from 'node:path';
 import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
 import { startEmulator, type RunningEmulator } from '../emulator/emulator';
 import { DEMO_WORKSPACE, SUPERADMIN } from '../emulator/seed';
+import { importEsm } from '../esm';
 
 /** The project root (this file runs from out/test/ui/). */
 export const ROOT = path.resolve(__dirname, '..', '..', '..');
 
-// scripts/*.mjs are ESM; a real dynamic import (not turned into require by tsc).
-const importEsm = new Function('s', 'return import(s)') as <T>(s: string) => Promise<T>;
 
 interface Sandbox { dir: string; env: Record<string, string>; dispose(): void }
 interface CodeServerModule {

@@ -1,18 +1,16 @@
 import * as assert from 'node:assert/strict';
 import * as path from 'node:path';
 
-// scripts/package.mjs is ESM; a real dynamic import (not turned into require by tsc).
-const importEsm = new Function('specifier', 'return import(specifier)') as (s: string) => Promise<{
-  listFiles(): string[];
-  leaks(files: string[]): string[];
-}>;
+import { importEsm } from '../esm';
+
+interface PackageScript { listFiles(): string[]; leaks(files: string[]): string[] }
 const packageScript = path.resolve(__dirname, '..', '..', '..', 'scripts', 'package.mjs');
 
 describe('VSIX contents', function () {
   this.timeout(60_000);
 
   it('ships only the bundle, media, docs and manifests', async () => {
-    const { listFiles, leaks } = await importEsm(packageScript);
+    const { listFiles, leaks } = await importEsm<PackageScript>(packageScript);
     const files = listFiles();
     assert.ok(files.includes('dist/extension.js'), `bundle missing from ${files.join(', ')}`);
     assert.ok(files.includes('media/icon.png'));
@@ -21,7 +19,7 @@ describe('VSIX contents', function () {
   });
 
   it('the leak check catches sources, tests, maps and node_modules', async () => {
-    const { leaks } = await importEsm(packageScript);
+    const { leaks } = await importEsm<PackageScript>(packageScript);
     const bad = ['src/extension.ts', 'out/test/unit/a.test.js', 'dist/extension.js.map', 'node_modules/undici/index.js', 'test/emulator/seed.ts'];
     assert.deepEqual(leaks([...bad, 'dist/extension.js', 'media/icon.png']), bad);
   });

@@ -1,13 +1,13 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { importEsm } from '../esm';
 
 const root = path.resolve(__dirname, '..', '..', '..');
-const importEsm = new Function('specifier', 'return import(specifier)') as (s: string) => Promise<{ render(readme: string): string }>;
 
 describe('README', () => {
   it('lists every command and setting of package.json (run `npm run readme` after changing them)', async () => {
-    const { render } = await importEsm(path.join(root, 'scripts', 'readme-tables.mjs'));
+    const { render } = await importEsm<{ render(readme: string): string }>(path.join(root, 'scripts', 'readme-tables.mjs'));
     const readme = fs.readFileSync(path.join(root, 'README.md'), 'utf8');
     assert.equal(render(readme), readme);
   });
